@@ -1,0 +1,150 @@
+import HeapModule
+
+/// The executor's decisions, without I/O: which steps may start, what a failure stops.
+/// The executor feeds it completions and carries out the launches it returns.
+public struct ExecutionMachine: Sendable {
+    /// Where a step stands.
+    public enum Status: Sendable, Hashable {
+        case waiting, running, succeeded, failed
+        /// Not run because a step it depends on failed (failure mode `continue`).
+        case skipped
+        /// Not run because the run stopped (failure modes `halt` and `rollback`).
+        case notStarted
+    }
+
+    /// Limits and failure handling.
+    public struct Configuration: Sendable {
+        public var parallelism: Int
+        /// At most this many running steps per resource type.
+        public var typeLimits: [String: Int]
+        public var failureMode: Stack.FailureMode
+
+        public init(parallelism: Int = 10, typeLimits: [String: Int] = [:], failureMode: Stack.FailureMode = .rollback) {
+            self.parallelism = max(1, parallelism)
+            self.typeLimits = typeLimits
+            self.failureMode = failureMode
+        }
+    }
+
+    private let configuration: Configuration
+    private let types: [String]
+    private let phases: [Step.Phase]
+    private let dependents: [[Int]]
+    public private(set) var statuses: [Status]
+    private var pending: [Int]
+    private var ready: [String: Heap<Int>] = [:]
+    private var heldForFinalPhase: [Int] = []
+    private var mainRemaining: Int
+    private var running = 0
+    private var runningByType: [String: Int] = [:]
+    /// True once a failure stopped scheduling (or ``stop()`` was called).
+    public private(set) var stopping = false
+    private var anyFailure = false
+
+    public init(steps: [Step], configuration: Configuration) {
+        self.configuration = configuration
+        types = steps.map(\.type)
+        phases = steps.map(\.phase)
+        var dependents = [[Int]](repeating: [], count: steps.count)
+        var pending = [Int](repeating: 0, count: steps.count)
+        for s in steps {
+            for d in Set(s.dependencies) where d != s.index {
+                dependents[d].append(s.index)
+                pending[s.index] += 1
+            }
+        }
+        self.dependents = dependents
+        self.pending = pending
+        statuses = Array(repeating: .waiting, count: steps.count)
+        mainRemaining = steps.filter { $0.phase == .main }.count
+        for s in steps where pending[s.index] == 0 { makeReady(s.index) }
+    }
+
+    private mutating func makeReady(_ i: Int) {
+        if phases[i] == .final && mainRemaining > 0 {
+            heldForFinalPhase.append(i)
+        } else {
+            ready[types[i], default: Heap()].insert(i)
+        }
+    }
+
+    /// The steps to start now, in a stable order, within the parallelism and type limits.
+    public mutating func nextLaunches() -> [Int] {
+        guard !stopping else { return [] }
+        var out: [Int] = []
+        while running < configuration.parallelism {
+            var best: (type: String, index: Int)?
+            for (type, heap) in ready {
+                guard let head = heap.min else { continue }
+                if let limit = configuration.typeLimits[type], runningByType[type, default: 0] >= limit { continue }
+                if best == nil || head < best!.index { best = (type, head) }
+            }
+            guard let pick = best else { break }
+            ready[pick.type]!.removeMin()
+            statuses[pick.index] = .running
+            running += 1
+            runningByType[pick.type, default: 0] += 1
+            out.append(pick.index)
+        }
+        return out
+    }
+
+    /// Records the end of a running step.
+    public mutating func complete(_ i: Int, succeeded: Bool) {
+        precondition(statuses[i] == .running, "step \(i) completed but was not running")
+        running -= 1
+        runningByType[types[i], default: 1] -= 1
+        statuses[i] = succeeded ? .succeeded : .failed
+        if phases[i] == .main { mainRemaining -= 1 }
+        if succeeded {
+            for d in dependents[i] {
+                pending[d] -= 1
+                if pending[d] == 0 && statuses[d] == .waiting { makeReady(d) }
+            }
+        } else {
+            anyFailure = true
+            switch configuration.failureMode {
+            case .halt, .rollback: stop()
+            case .continue: skipDependents(of: i)
+            }
+        }
+        if mainRemaining == 0 && !heldForFinalPhase.isEmpty {
+            let held = heldForFinalPhase
+            heldForFinalPhase = []
+            if anyFailure {
+                // Deletions run last and only after everything else succeeded.
+                for h in held { statuses[h] = .notStarted }
+            } else {
+                for h in held { ready[types[h], default: Heap()].insert(h) }
+            }
+        }
+    }
+
+    /// Starts nothing more; running steps are left to finish.
+    public mutating func stop() {
+        stopping = true
+    }
+
+    private mutating func skipDependents(of i: Int) {
+        var stack = dependents[i]
+        while let d = stack.popLast() {
+            guard statuses[d] == .waiting else { continue }
+            statuses[d] = .skipped
+            if phases[d] == .main { mainRemaining -= 1 }
+            stack += dependents[d]
+        }
+    }
+
+    /// True when nothing runs and nothing more will start.
+    public var isFinished: Bool {
+        running == 0 && (stopping || ready.values.allSatisfy(\.isEmpty))
+    }
+
+    /// Marks every step that never ran as not started; call once the run is over.
+    public mutating func finish() {
+        for i in statuses.indices where statuses[i] == .waiting { statuses[i] = .notStarted }
+    }
+
+    /// How many steps are running now.
+    public var runningCount: Int { running }
+}

@@ -1,0 +1,86 @@
+/// One action of a run on one resource: the unit of retry, journaling and compensation.
+public struct Step: Sendable, Hashable {
+    /// When a step may start: the main phase creates and updates; the final phase deletes,
+    /// and only starts once the main phase has fully succeeded.
+    public enum Phase: Sendable, Hashable { case main, final }
+
+    public var index: Int
+    /// The address recorded in state for this step (`vm`, or `vm#deposed` for the old half of
+    /// a replacement).
+    public var address: String
+    public var type: String
+    /// `create`, `update`, `replace` (create the new half) or `delete`.
+    public var action: Plan.Action
+    public var phase: Phase
+    /// Indices of the steps that must succeed first.
+    public var dependencies: [Int]
+    /// Desired properties, with references still to resolve (nil for deletes).
+    public var desired: [String: Value]?
+    /// The record this step starts from (updated, replaced or deleted); nil for creates.
+    public var prior: RecordedResource?
+    /// Addresses the resource depends on, recorded with it.
+    public var resourceDependencies: [String]
+    public var retry: RetryPolicy
+    public var lifecycle: Resource.Lifecycle
+
+    /// The suffix that marks the old half of a replacement in state until it is deleted.
+    public static let deposedSuffix = "#deposed"
+
+    /// The address as the spec names it (without the deposed suffix).
+    public var resourceAddress: String {
+        address.hasSuffix(Step.deposedSuffix) ? String(address.dropLast(Step.deposedSuffix.count)) : address
+    }
+}
+
+extension Step {
+    /// The steps of a plan: one per change, and a final-phase delete for the old half of each
+    /// replacement. Deletes wait for the deletes of the records that depend on them.
+    public static func steps(of plan: Plan) -> [Step] {
+        var steps: [Step] = []
+        var mainIndex: [String: Int] = [:]
+        var finalRecords: [(index: Int, record: RecordedResource)] = []
+        for change in plan.changes {
+            switch change.action {
+            case .noop:
+                continue
+            case .create, .update, .replace:
+                mainIndex[change.address] = steps.count
+                steps.append(
+                    Step(
+                        index: steps.count, address: change.address, type: change.type, action: change.action,
+                        phase: .main, dependencies: [], desired: change.desired, prior: change.prior,
+                        resourceDependencies: change.dependencies, retry: change.retry, lifecycle: change.lifecycle))
+                if change.action == .replace, var old = change.prior {
+                    if !old.address.hasSuffix(deposedSuffix) { old.address += deposedSuffix }
+                    finalRecords.append((steps.count, old))
+                    steps.append(deletion(of: old, index: steps.count, retry: change.retry))
+                }
+            case .delete:
+                guard let record = change.prior else { continue }
+                finalRecords.append((steps.count, record))
+                steps.append(deletion(of: record, index: steps.count, retry: change.retry))
+            }
+        }
+        for i in steps.indices where steps[i].phase == .main {
+            steps[i].dependencies = steps[i].resourceDependencies.compactMap { mainIndex[$0] }
+        }
+        // A delete of X waits for the deletes of every record that depends on X.
+        var deletesByDependency: [String: [Int]] = [:]
+        for (index, record) in finalRecords {
+            for d in Set(record.dependencies) { deletesByDependency[d, default: []].append(index) }
+        }
+        for (index, record) in finalRecords {
+            let name = steps[index].resourceAddress
+            steps[index].dependencies = (deletesByDependency[name] ?? []).filter { $0 != index }
+            _ = record
+        }
+        return steps
+    }
+
+    private static func deletion(of record: RecordedResource, index: Int, retry: RetryPolicy) -> Step {
+        Step(
+            index: index, address: record.address, type: record.type, action: .delete, phase: .final,
+            dependencies: [], desired: nil, prior: record, resourceDependencies: record.dependencies,
+            retry: retry, lifecycle: record.lifecycle)
+    }
+}

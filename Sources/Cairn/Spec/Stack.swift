@@ -1,0 +1,101 @@
+/// A validated stack: what a spec declares once variables, flags and `when` conditions are
+/// resolved. References to other resources' outputs (`${net.id}`) stay in the properties,
+/// to be resolved as the run learns them.
+public struct Stack: Sendable {
+    public var name: String
+    /// Resources in declaration order, keyed by address.
+    public var resources: [Resource]
+    public var defaults: Defaults
+    /// The values of the stack's flags in this run.
+    public var flags: [String: Bool]
+    /// The values of the stack's variables in this run.
+    public var variables: [String: Value]
+    /// Where the spec was read from (for messages and for `.cairn/` beside it).
+    public var source: SourceLocation
+
+    public init(
+        name: String, resources: [Resource], defaults: Defaults = Defaults(), flags: [String: Bool] = [:],
+        variables: [String: Value] = [:], source: SourceLocation = SourceLocation(file: "<memory>")
+    ) {
+        self.name = name
+        self.resources = resources
+        self.defaults = defaults
+        self.flags = flags
+        self.variables = variables
+        self.source = source
+    }
+
+    public func resource(_ address: String) -> Resource? {
+        resources.first { $0.address == address }
+    }
+
+    /// What a failed run does with the steps it completed.
+    public enum FailureMode: String, Sendable, Codable, CaseIterable {
+        case rollback, halt, `continue`
+    }
+
+    /// Settings that apply to every resource unless the resource says otherwise.
+    public struct Defaults: Sendable {
+        public var retry: RetryPolicy
+        public var onFailure: FailureMode
+        /// How long one provider call may take before it counts as a timeout.
+        public var stepTimeout: Duration
+
+        public init(retry: RetryPolicy = .default, onFailure: FailureMode = .rollback, stepTimeout: Duration = .seconds(300)) {
+            self.retry = retry
+            self.onFailure = onFailure
+            self.stepTimeout = stepTimeout
+        }
+    }
+}
+
+/// One declared resource.
+public struct Resource: Sendable {
+    public var address: String
+    public var type: String
+    /// Desired properties; strings may hold `${other.attribute}` references.
+    public var properties: [String: Value]
+    /// Explicit dependencies (`depends_on`), in addition to those the references imply.
+    public var dependsOn: [String]
+    /// The resource's own retry policy, when it overrides the stack's.
+    public var retry: RetryPolicy?
+    public var lifecycle: Lifecycle
+    public var location: SourceLocation
+
+    public init(
+        address: String, type: String, properties: [String: Value], dependsOn: [String] = [],
+        retry: RetryPolicy? = nil, lifecycle: Lifecycle = Lifecycle(),
+        location: SourceLocation = SourceLocation(file: "<memory>")
+    ) {
+        self.address = address
+        self.type = type
+        self.properties = properties
+        self.dependsOn = dependsOn
+        self.retry = retry
+        self.lifecycle = lifecycle
+        self.location = location
+    }
+
+    /// Every address this resource waits for: its references and its `depends_on`.
+    public var dependencies: [String] {
+        var seen = Set<String>()
+        var out: [String] = []
+        for address in Template.references(in: .map(properties)).map(\.resource) + dependsOn
+        where seen.insert(address).inserted {
+            out.append(address)
+        }
+        return out
+    }
+
+    public struct Lifecycle: Sendable, Hashable, Codable {
+        /// Refuse any plan that deletes or replaces this resource.
+        public var preventDestroy: Bool
+        /// Whether a rollback undoes this resource's step.
+        public var compensate: Bool
+
+        public init(preventDestroy: Bool = false, compensate: Bool = true) {
+            self.preventDestroy = preventDestroy
+            self.compensate = compensate
+        }
+    }
+}
