@@ -23,6 +23,24 @@ public struct Step: Sendable, Hashable {
     public var retry: RetryPolicy
     public var lifecycle: Resource.Lifecycle
 
+    public init(
+        index: Int, address: String, type: String, action: Plan.Action, phase: Phase, dependencies: [Int],
+        desired: [String: Value]?, prior: RecordedResource?, resourceDependencies: [String], retry: RetryPolicy,
+        lifecycle: Resource.Lifecycle
+    ) {
+        self.index = index
+        self.address = address
+        self.type = type
+        self.action = action
+        self.phase = phase
+        self.dependencies = dependencies
+        self.desired = desired
+        self.prior = prior
+        self.resourceDependencies = resourceDependencies
+        self.retry = retry
+        self.lifecycle = lifecycle
+    }
+
     /// The suffix that marks the old half of a replacement in state until it is deleted.
     public static let deposedSuffix = "#deposed"
 

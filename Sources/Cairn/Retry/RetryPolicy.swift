@@ -40,7 +40,7 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
         let capSeconds = Double(maxDelay.components.seconds) + Double(maxDelay.components.attoseconds) / 1e18
         let exponent = Double(max(0, attempt - 1))
         let seconds = min(capSeconds, base * pow(multiplier, exponent))
-        return .seconds(seconds.isFinite ? seconds : capSeconds)
+        return .nanoseconds(Int64(((seconds.isFinite ? seconds : capSeconds) * 1e9).rounded()))
     }
 
     /// The jittered delay for the retry after failed attempt `attempt`, using `unit`
