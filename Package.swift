@@ -52,12 +52,14 @@ let package = Package(
                 .product(name: "Rainbow", package: "Rainbow"),
             ]
         ),
-        .executableTarget(name: "cairn", dependencies: ["CairnCLI"]),
+        .executableTarget(name: "cairn", dependencies: ["CairnCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "cairn-bench", dependencies: ["Cairn", "CairnSQLite", "CairnProviders"]),
         .testTarget(
             name: "CairnTests",
-            dependencies: ["Cairn", "CairnSQLite", "CairnProviders", "CairnTesting"]
+            dependencies: [
+                "Cairn", "CairnSQLite", "CairnProviders", "CairnTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
-        .testTarget(name: "CairnCLITests", dependencies: ["Cairn", "CairnTesting"]),
+        .testTarget(name: "CairnCLITests", dependencies: ["Cairn", "CairnSQLite"]),
     ]
 )

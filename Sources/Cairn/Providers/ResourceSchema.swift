@@ -108,6 +108,10 @@ public struct PropertySchema: Sendable {
         self.format = format
     }
 
+    private static func article(_ word: String) -> String {
+        "aeiou".contains(word.first ?? "x") ? "an" : "a"
+    }
+
     /// A sentence saying why `value` does not fit this property, or nil when it does.
     public func problem(with value: Value) -> String? {
         let kindOK: Bool =
@@ -121,7 +125,7 @@ public struct PropertySchema: Sendable {
             case (.map, .map): true
             default: false
             }
-        if !kindOK { return "expected a \(kind.rawValue), found a \(value.kindName)" }
+        if !kindOK { return "expected \(Self.article(kind.rawValue)) \(kind.rawValue), found \(Self.article(value.kindName)) \(value.kindName)" }
         return format?.problem(with: value)
     }
 }

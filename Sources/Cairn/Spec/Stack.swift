@@ -10,12 +10,15 @@ public struct Stack: Sendable {
     public var flags: [String: Bool]
     /// The values of the stack's variables in this run.
     public var variables: [String: Value]
+    /// Variables declared `sensitive: true`: their values must never be shown.
+    public var sensitiveVariables: Set<String>
     /// Where the spec was read from (for messages and for `.cairn/` beside it).
     public var source: SourceLocation
 
     public init(
         name: String, resources: [Resource], defaults: Defaults = Defaults(), flags: [String: Bool] = [:],
-        variables: [String: Value] = [:], source: SourceLocation = SourceLocation(file: "<memory>")
+        variables: [String: Value] = [:], source: SourceLocation = SourceLocation(file: "<memory>"),
+        sensitiveVariables: Set<String> = []
     ) {
         self.name = name
         self.resources = resources
@@ -23,6 +26,7 @@ public struct Stack: Sendable {
         self.flags = flags
         self.variables = variables
         self.source = source
+        self.sensitiveVariables = sensitiveVariables
     }
 
     public func resource(_ address: String) -> Resource? {
@@ -61,11 +65,14 @@ public struct Resource: Sendable {
     public var retry: RetryPolicy?
     public var lifecycle: Lifecycle
     public var location: SourceLocation
+    /// Top-level properties whose value came, wholly or in part, from a sensitive variable:
+    /// never shown, like properties the schema marks sensitive.
+    public var sensitiveProperties: Set<String>
 
     public init(
         address: String, type: String, properties: [String: Value], dependsOn: [String] = [],
         retry: RetryPolicy? = nil, lifecycle: Lifecycle = Lifecycle(),
-        location: SourceLocation = SourceLocation(file: "<memory>")
+        location: SourceLocation = SourceLocation(file: "<memory>"), sensitiveProperties: Set<String> = []
     ) {
         self.address = address
         self.type = type
@@ -74,6 +81,7 @@ public struct Resource: Sendable {
         self.retry = retry
         self.lifecycle = lifecycle
         self.location = location
+        self.sensitiveProperties = sensitiveProperties
     }
 
     /// Every address this resource waits for: its references and its `depends_on`.

@@ -72,6 +72,36 @@ public enum Value: Sendable, Hashable {
     }
 }
 
+extension Value {
+    /// Numbers compare by value: `2` and `2.0` are equal (JSON does not tell them apart, so a
+    /// value that went through a file must still equal the one declared).
+    public static func == (lhs: Value, rhs: Value) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let a), .bool(let b)): a == b
+        case (.int(let a), .int(let b)): a == b
+        case (.double(let a), .double(let b)): a == b
+        case (.int(let a), .double(let b)), (.double(let b), .int(let a)): Double(a) == b
+        case (.string(let a), .string(let b)): a == b
+        case (.list(let a), .list(let b)): a == b
+        case (.map(let a), .map(let b)): a == b
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let b): hasher.combine(b)
+        case .int(let i): hasher.combine(Double(i))
+        case .double(let d): hasher.combine(d)
+        case .string(let s): hasher.combine(s)
+        case .list(let l): hasher.combine(l)
+        case .map(let m): hasher.combine(m)
+        }
+    }
+}
+
 extension Value: Codable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()

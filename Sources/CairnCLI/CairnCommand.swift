@@ -1,0 +1,59 @@
+import ArgumentParser
+import Cairn
+import Foundation
+
+/// The `cairn` command: declare infrastructure, plan it, apply it as a journaled, retryable,
+/// resumable workflow.
+public struct CairnCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "cairn",
+        abstract: "Provision infrastructure as a workflow that is safe to retry, interrupt and run twice.",
+        version: "0.1.0",
+        subcommands: [
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, StatusCommand.self,
+            LogCommand.self, UnlockCommand.self, SimCommand.self,
+        ])
+
+    public init() {}
+}
+
+/// The one table from errors to exit codes (DESIGN.md "CLI contract").
+enum ExitCodes {
+    static let success: Int32 = 0
+    static let runFailed: Int32 = 1
+    static let invalidInput: Int32 = 2
+    static let locked: Int32 = 3
+    static let interrupted: Int32 = 4
+    static let changesPresent: Int32 = 5
+
+    static func code(for error: any Error) -> Int32 {
+        switch error {
+        case is LeaseConflict: locked
+        case is Diagnostics, is StalePlan, is ValidationError, is UsageError: invalidInput
+        default: runFailed
+        }
+    }
+}
+
+/// A mistake in how the command was called, with what to do instead.
+struct UsageError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension AsyncParsableCommand {
+    /// Runs `body`, printing any error the way users should see it and exiting with the code
+    /// the CLI contract gives it.
+    func reportingErrors(_ body: () async throws -> Int32) async throws {
+        let code: Int32
+        do {
+            code = try await body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            Terminal.standardError("error: \(error)")
+            throw ExitCode(ExitCodes.code(for: error))
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}

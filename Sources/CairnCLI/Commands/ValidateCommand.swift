@@ -1,0 +1,17 @@
+import ArgumentParser
+import Cairn
+
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate", abstract: "Check a spec: syntax, types, references, cycles. Changes nothing.")
+
+    @OptionGroup var stackOptions: StackOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let (_, stack, _) = try Workspace(options: stackOptions).open()
+            Terminal.standardOutput("\(stackOptions.file) is valid: stack '\(stack.name)', \(stack.resources.count) resources.")
+            return ExitCodes.success
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Cairn
+import CairnProviders
+import CairnSQLite
+import Foundation
+
+/// Where a command works: the spec, the `.cairn/` folder beside it, the store, the simulated
+/// world and the providers. Built from the command's options and the environment.
+struct Workspace {
+    let options: StackOptions
+    let environment: [String: String]
+    let specURL: URL
+    let stateDirectory: URL
+
+    init(options: StackOptions, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.options = options
+        self.environment = environment
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        specURL = URL(fileURLWithPath: options.file, relativeTo: cwd).standardizedFileURL
+        stateDirectory = specURL.deletingLastPathComponent().appendingPathComponent(".cairn")
+    }
+
+    var baseDirectory: URL { specURL.deletingLastPathComponent() }
+
+    /// Opens the store named by `--store`, `CAIRN_STORE`, or `.cairn/state.db` beside the spec.
+    func openStore() throws -> any StateStore {
+        let url = options.store ?? environment["CAIRN_STORE"]
+        guard let url, !url.isEmpty else {
+            return try SQLiteStore(path: stateDirectory.appendingPathComponent("state.db").path)
+        }
+        if url.hasPrefix("sqlite:") { return try SQLiteStore(path: String(url.dropFirst("sqlite:".count))) }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            throw UsageError("PostgreSQL stores are not built yet; use sqlite:PATH or leave --store out")
+        }
+        throw UsageError("--store takes sqlite:PATH, got '\(url)'")
+    }
+
+    func openSimWorld() throws -> SimWorld {
+        try SimWorld(path: stateDirectory.appendingPathComponent("sim.db").path)
+    }
+
+    /// The fault profile from `--faults` or `CAIRN_FAULTS`, or none.
+    func faultProfile() throws -> FaultProfile {
+        guard let path = options.faults ?? environment["CAIRN_FAULTS"], !path.isEmpty else { return .none }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw UsageError("cannot read the fault profile \(path): \(error.localizedDescription)")
+        }
+        return try FaultProfile.load(yaml: text, source: path)
+    }
+
+    func registry(world: SimWorld) throws -> ProviderRegistry {
+        ProviderRegistry([
+            SimProvider(world: world, faults: try faultProfile()),
+            DirectoryProvider(baseDirectory: baseDirectory),
+            FileProvider(baseDirectory: baseDirectory),
+            CommandProvider(baseDirectory: baseDirectory),
+        ])
+    }
+
+    /// Reads and validates the spec.
+    func loadStack(registry: ProviderRegistry) throws -> Stack {
+        guard FileManager.default.fileExists(atPath: specURL.path) else {
+            throw UsageError("no spec at \(options.file); pass -f FILE or run in the folder that holds cairn.yaml")
+        }
+        let loader = SpecLoader(
+            registry: registry,
+            options: SpecLoader.Options(
+                variables: try options.keyValues(options.variables, option: "var"),
+                flags: try options.keyValues(options.flags, option: "flag"), environment: environment))
+        return try loader.load(file: specURL)
+    }
+
+    /// Everything a stack command needs, opened once.
+    func open(observer: any RunObserver = NoRunObserver()) throws -> (engine: Engine, stack: Stack, world: SimWorld) {
+        let world = try openSimWorld()
+        let registry = try registry(world: world)
+        let stack = try loadStack(registry: registry)
+        let engine = Engine(configuration: Engine.Configuration(store: try openStore(), registry: registry, observer: observer))
+        return (engine, stack, world)
+    }
+}

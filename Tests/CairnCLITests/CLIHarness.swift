@@ -1,0 +1,99 @@
+import Cairn
+import Foundation
+import Testing
+
+/// Runs the built `cairn` binary in a temporary folder, as a user would.
+struct CLI {
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+
+        /// stdout parsed as one JSON value.
+        func json() throws -> Value { try Value.parseJSON(Data(stdout.utf8)) }
+    }
+
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    /// The debug binary next to the test bundle (`swift build` makes it), or `CAIRN_BIN`.
+    static let binary: URL = {
+        if let path = ProcessInfo.processInfo.environment["CAIRN_BIN"] { return URL(fileURLWithPath: path) }
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        return root.appendingPathComponent(".build/debug/cairn")
+    }()
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    @discardableResult
+    func run(_ arguments: String..., environment: [String: String] = [:]) throws -> Output {
+        try run(arguments, environment: environment)
+    }
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        guard FileManager.default.isExecutableFile(atPath: CLI.binary.path) else {
+            throw CLIError("no cairn binary at \(CLI.binary.path); run `swift build` first (or set CAIRN_BIN)")
+        }
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CAIRN_") }
+        env["NO_COLOR"] = "1"
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outData = Locked(Data())
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            outData.set(out.fileHandleForReading.readDataToEndOfFile())
+            finished.signal()
+        }.start()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        finished.wait()
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: outData.value, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// `sim inventory --json`, as a list of resources.
+    func inventory() throws -> [Value] {
+        try run("sim", "inventory", "--json").json().listValue ?? []
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A value written by a reader thread and read after it signalled.
+final class Locked<T>: @unchecked Sendable {
+    // Safe: every access goes through the lock.
+    private let lock = NSLock()
+    private var stored: T
+    init(_ value: T) { stored = value }
+    func set(_ value: T) {
+        lock.lock()
+        stored = value
+        lock.unlock()
+    }
+    var value: T {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+}
