@@ -11,7 +11,7 @@ public struct CairnCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, StatusCommand.self,
-            LogCommand.self, UnlockCommand.self, SimCommand.self,
+            ResumeCommand.self, RollbackCommand.self, LogCommand.self, UnlockCommand.self, SimCommand.self,
         ])
 
     public init() {}
@@ -29,7 +29,17 @@ enum ExitCodes {
     static func code(for error: any Error) -> Int32 {
         switch error {
         case is LeaseConflict: locked
-        case is Diagnostics, is StalePlan, is ValidationError, is UsageError: invalidInput
+        case is UnfinishedRun: interrupted
+        case is Diagnostics, is StalePlan, is ValidationError, is UsageError, is RecoveryError: invalidInput
+        default: runFailed
+        }
+    }
+
+    /// 0 for a run that succeeded, 4 for one interrupted by a signal, 1 for any other ending.
+    static func code(for result: RunResult) -> Int32 {
+        switch result.status {
+        case .succeeded: success
+        case .interrupted: interrupted
         default: runFailed
         }
     }

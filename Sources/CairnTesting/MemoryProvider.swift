@@ -120,6 +120,11 @@ public final class MemoryProvider: Provider {
         return world.withLock { w in w.byKey[request.idempotencyKey.token].flatMap { w.resources[$0] } }
     }
 
+    /// What exists, with the address each resource was created for (for the crash-point explorer).
+    public var inventory: [(id: String, address: String)] {
+        resources.map { ($0.key, $0.value.outputs["name"]?.stringValue ?? "?") }.sorted { $0.id < $1.id }
+    }
+
     /// Changes a resource behind the engine's back (to make drift).
     public func edit(id: String, _ change: (inout ResourceSnapshot) -> Void) {
         world.withLock { w in

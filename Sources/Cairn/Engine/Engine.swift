@@ -79,6 +79,7 @@ public struct Engine: Sendable {
         let runID = newRunID()
         let lease = try await acquireLease(stack: plan.stack, holder: "cairn \(operation ?? (plan.isDestroy ? "destroy" : "apply")) (run \(runID))")
         do {
+            if let unfinished = try await unfinishedRun(stack: plan.stack) { throw UnfinishedRun(run: unfinished) }
             let state = try await configuration.store.state(stack: plan.stack)
             guard state.serial == plan.serial else {
                 throw StalePlan(stack: plan.stack, planSerial: plan.serial, stateSerial: state.serial)

@@ -41,7 +41,9 @@ public struct ExecutionMachine: Sendable {
     public private(set) var stopping = false
     private var anyFailure = false
 
-    public init(steps: [Step], configuration: Configuration) {
+    /// A machine over `steps`; those in `alreadySucceeded` (done by an earlier attempt of the
+    /// same run) count as succeeded from the start.
+    public init(steps: [Step], configuration: Configuration, alreadySucceeded: Set<Int> = []) {
         self.configuration = configuration
         types = steps.map(\.type)
         phases = steps.map(\.phase)
@@ -50,14 +52,14 @@ public struct ExecutionMachine: Sendable {
         for s in steps {
             for d in Set(s.dependencies) where d != s.index {
                 dependents[d].append(s.index)
-                pending[s.index] += 1
+                if !alreadySucceeded.contains(d) { pending[s.index] += 1 }
             }
         }
         self.dependents = dependents
         self.pending = pending
-        statuses = Array(repeating: .waiting, count: steps.count)
-        mainRemaining = steps.filter { $0.phase == .main }.count
-        for s in steps where pending[s.index] == 0 { makeReady(s.index) }
+        statuses = steps.map { alreadySucceeded.contains($0.index) ? .succeeded : .waiting }
+        mainRemaining = steps.filter { $0.phase == .main && !alreadySucceeded.contains($0.index) }.count
+        for s in steps where pending[s.index] == 0 && !alreadySucceeded.contains(s.index) { makeReady(s.index) }
     }
 
     private mutating func makeReady(_ i: Int) {

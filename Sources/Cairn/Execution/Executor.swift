@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Runs a plan's steps as a dependency graph: bounded parallelism, per-type limits, retries,
 /// step timeouts, and write-ahead journaling (each step's intent is durable before its
@@ -43,15 +44,18 @@ public struct Executor: Sendable {
         public var failureMode: Stack.FailureMode?
         public var typeLimits: [String: Int]
         public var budget: RetryBudget
+        /// Asks the run to stop starting steps (first SIGINT); the run ends `interrupted`.
+        public var stop: StopRequest
 
         public init(
             parallelism: Int = 10, failureMode: Stack.FailureMode? = nil, typeLimits: [String: Int] = [:],
-            budget: RetryBudget = RetryBudget()
+            budget: RetryBudget = RetryBudget(), stop: StopRequest = StopRequest()
         ) {
             self.parallelism = parallelism
             self.failureMode = failureMode
             self.typeLimits = typeLimits
             self.budget = budget
+            self.stop = stop
         }
     }
 
@@ -59,72 +63,118 @@ public struct Executor: Sendable {
 
     public init(configuration: Configuration) { self.configuration = configuration }
 
-    /// Applies `plan` to `state` as run `runID` under `lease`. The run row, every intent and
-    /// outcome and the final status are journaled; state advances only from durable outcomes.
+    /// Applies `plan` to `state` as a new run `runID` under `lease`. The run row, the plan,
+    /// every intent and outcome and the final status are journaled; state advances only from
+    /// durable outcomes.
     public func run(
         plan: Plan, state: StackState, runID: String, lease: Lease, operation: String = "apply",
         options: Options = Options()
     ) async throws -> RunResult {
+        let record = RunRecord(
+            runID: runID, stack: plan.stack, status: .running, operation: operation, startedAt: configuration.now())
+        var journal = RunJournal(configuration: configuration, stack: plan.stack, runID: runID, fencingToken: lease.fencingToken)
+        journal.batch.run = record
+        let planJSON = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
+        journal.event(
+            .runStarted,
+            detail: ["operation": .string(operation), "serial": .int(Int(plan.serial)), "plan": .string(planJSON)])
+        var live = state
+        return try await drive(
+            plan: plan, state: &live, record: record, journal: &journal, alreadySucceeded: [], options: options)
+    }
+
+    /// The forward pass over a plan's steps and, when it fails under `rollback`, the
+    /// compensation of what it completed; then the run's final status.
+    func drive(
+        plan: Plan, state live: inout StackState, record: RunRecord, journal: inout RunJournal,
+        alreadySucceeded: Set<String>, options: Options
+    ) async throws -> RunResult {
         let started = configuration.now()
         let mode = options.failureMode ?? plan.onFailure
-        var record = RunRecord(
-            runID: runID, stack: plan.stack, status: .running, operation: operation, startedAt: configuration.now())
-        var journal = RunJournal(
-            configuration: configuration, stack: plan.stack, runID: runID, fencingToken: lease.fencingToken)
-        journal.batch.run = record
-        journal.event(.runStarted, detail: ["operation": .string(operation), "serial": .int(Int(plan.serial))])
-        try await journal.flush()
-
-        var live = state
         let steps = Step.steps(of: plan)
-        let limits = options.typeLimits.merging(
-            configuration.registry.types.compactMap { t in configuration.registry.schema(for: t)?.concurrencyLimit.map { (t, $0) } },
-            uniquingKeysWith: { own, _ in own })
-        let machineConfiguration = ExecutionMachine.Configuration(
-            parallelism: options.parallelism, typeLimits: limits, failureMode: mode)
-        let timeout = configuration.enforceStepTimeouts ? plan.stepTimeout : nil
-        var forwardLoop = StepLoop(
-            configuration: configuration, steps: steps, machine: ExecutionMachine(steps: steps, configuration: machineConfiguration),
-            budget: options.budget, timeout: timeout, compensation: false, stack: plan.stack, runID: runID)
+        let done = Set(steps.filter { alreadySucceeded.contains($0.key) }.map(\.index))
+        var forwardLoop = loop(
+            steps: steps, mode: mode, options: options, plan: plan, runID: record.runID, compensation: false, done: done)
         let forward = try await forwardLoop.run(state: &live, journal: &journal)
 
         var result = RunResult(
-            runID: runID, status: .succeeded, summary: Plan.Summary(), retries: forward.retries, compensated: 0,
+            runID: record.runID, status: .succeeded, summary: Plan.Summary(), retries: forward.retries, compensated: 0,
             duration: .zero, failures: forward.failures, notRun: forward.notRun, remaining: [], serial: live.serial)
         for i in forward.succeeded where !steps[i].address.hasSuffix(Step.deposedSuffix) {
             result.summary[steps[i].action] += 1
         }
-
-        if !forward.failures.isEmpty {
+        if forward.stopped && forward.failures.isEmpty {
+            result.status = .interrupted
+        } else if !forward.failures.isEmpty {
             switch mode {
             case .halt: result.status = .halted
             case .continue: result.status = .failed
             case .rollback:
-                let undo = Compensation.steps(undoing: forward.succeeded.map { steps[$0] }, state: live)
-                var backLoop = StepLoop(
-                    configuration: configuration, steps: undo,
-                    machine: ExecutionMachine(
-                        steps: undo,
-                        configuration: .init(parallelism: options.parallelism, typeLimits: limits, failureMode: .continue)),
-                    budget: RetryBudget(options.budget.configuration), timeout: timeout, compensation: true,
-                    stack: plan.stack, runID: runID)
-                let back = try await backLoop.run(state: &live, journal: &journal)
-                result.compensated = back.succeeded.count
-                result.retries += back.retries
-                result.remaining = back.failures + back.notRun.map {
-                    RunResult.Failure(address: $0, id: live.resources[$0]?.id, errorClass: "not_run", message: "a compensation it waits for failed")
-                }
-                result.status = back.failures.isEmpty && back.notRun.isEmpty ? .rolledBack : .rollbackFailed
+                let completed = steps.filter { done.contains($0.index) } + forward.succeeded.map { steps[$0] }
+                try await compensate(completed, plan: plan, state: &live, journal: &journal, options: options, into: &result)
             }
         }
-        result.serial = live.serial
+        return try await finish(record, result: result, state: live, journal: &journal, started: started)
+    }
+
+    /// Undoes `completed` steps in reverse dependency order; sets the result's status to
+    /// `rolled_back`, or `rollback_failed` with what still exists.
+    func compensate(
+        _ completed: [Step], plan: Plan, state live: inout StackState, journal: inout RunJournal, options: Options,
+        into result: inout RunResult
+    ) async throws {
+        let undo = Compensation.steps(undoing: completed, state: live)
+        var back = loop(
+            steps: undo, mode: .continue, options: options, plan: plan, runID: journal.runID, compensation: true, done: [])
+        let outcome = try await back.run(state: &live, journal: &journal)
+        result.compensated += outcome.succeeded.count
+        result.retries += outcome.retries
+        result.remaining = outcome.failures + outcome.notRun.map {
+            RunResult.Failure(
+                address: $0, id: live.resources[$0]?.id, errorClass: "not_run",
+                message: outcome.stopped ? "the rollback was interrupted first" : "a compensation it waits for failed")
+        }
+        result.status = result.remaining.isEmpty ? .rolledBack : .rollbackFailed
+    }
+
+    func loop(
+        steps: [Step], mode: Stack.FailureMode, options: Options, plan: Plan, runID: String, compensation: Bool,
+        done: Set<Int>
+    ) -> StepLoop {
+        let registry = configuration.registry
+        let limits = options.typeLimits.merging(
+            registry.types.compactMap { t in registry.schema(for: t)?.concurrencyLimit.map { (t, $0) } },
+            uniquingKeysWith: { own, _ in own })
+        return StepLoop(
+            configuration: configuration, steps: steps,
+            machine: ExecutionMachine(
+                steps: steps, configuration: .init(parallelism: options.parallelism, typeLimits: limits, failureMode: mode),
+                alreadySucceeded: done),
+            budget: compensation ? RetryBudget(options.budget.configuration) : options.budget,
+            timeout: configuration.enforceStepTimeouts ? plan.stepTimeout : nil, compensation: compensation,
+            stack: plan.stack, runID: runID, stop: options.stop)
+    }
+
+    func finish(
+        _ record: RunRecord, result: RunResult, state: StackState, journal: inout RunJournal, started: Date
+    ) async throws -> RunResult {
+        var result = result
+        var record = record
+        result.serial = state.serial
         result.duration = .milliseconds(Int64(configuration.now().timeIntervalSince(started) * 1000))
         record.status = result.status
-        record.finishedAt = configuration.now()
+        record.finishedAt = result.status == .interrupted ? nil : configuration.now()
         journal.batch.run = record
         journal.event(.runFinished, status: result.status.rawValue, detail: ["retries": .int(result.retries)])
         try await journal.flush()
         return result
     }
+}
 
+/// A request to stop a run gracefully: no new step starts; running ones finish.
+public final class StopRequest: Sendable {
+    private let requested = Mutex(false)
+    public init() {}
+    public func request() { requested.withLock { $0 = true } }
+    public var isRequested: Bool { requested.withLock { $0 } }
 }

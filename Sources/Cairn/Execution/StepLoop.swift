@@ -9,6 +9,7 @@ struct StepLoop {
     let compensation: Bool
     let stack: String
     let runID: String
+    let stop: StopRequest
 
     struct Outcome {
         /// Indices of the steps that succeeded, in completion order.
@@ -16,6 +17,8 @@ struct StepLoop {
         var failures: [RunResult.Failure] = []
         var notRun: [String] = []
         var retries = 0
+        /// True when a stop request ended the pass early.
+        var stopped = false
     }
 
     private enum Preparation {
@@ -32,6 +35,10 @@ struct StepLoop {
         let timeout = timeout
         try await withThrowingDiscardingTaskGroup { group in
             while true {
+                if stop.isRequested && !machine.stopping {
+                    machine.stop()
+                    outcome.stopped = true
+                }
                 var calls: [StepCall] = []
                 while case let launches = machine.nextLaunches(), !launches.isEmpty {
                     for i in launches {

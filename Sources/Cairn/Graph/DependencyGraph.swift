@@ -1,3 +1,5 @@
+import HeapModule
+
 /// Which resource waits for which: nodes are addresses, and an edge runs from a resource to
 /// each resource it depends on (its references and its `depends_on`).
 ///
@@ -77,7 +79,7 @@ public struct DependencyGraph: Sendable, Hashable {
     /// and whatever depends on them, come last, in declaration order.
     public func topologicalOrder() -> [String] {
         var waiting = dependencyIndices.map(\.count)
-        var ready = MinHeap(waiting.indices.filter { waiting[$0] == 0 })
+        var ready = Heap(waiting.indices.filter { waiting[$0] == 0 })
         var order: [Int] = []
         order.reserveCapacity(nodes.count)
         while let i = ready.popMin() {
@@ -215,40 +217,3 @@ public struct DependencyGraph: Sendable, Hashable {
     }
 }
 
-/// A binary min-heap of node indices, so that ready nodes leave in declaration order.
-private struct MinHeap {
-    private var items: [Int] = []
-
-    init(_ initial: [Int]) {
-        for item in initial { insert(item) }
-    }
-
-    mutating func insert(_ item: Int) {
-        items.append(item)
-        var child = items.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard items[child] < items[parent] else { break }
-            items.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func popMin() -> Int? {
-        guard !items.isEmpty else { return nil }
-        items.swapAt(0, items.count - 1)
-        let min = items.removeLast()
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            let right = left + 1
-            var smallest = parent
-            if left < items.count, items[left] < items[smallest] { smallest = left }
-            if right < items.count, items[right] < items[smallest] { smallest = right }
-            if smallest == parent { break }
-            items.swapAt(parent, smallest)
-            parent = smallest
-        }
-        return min
-    }
-}

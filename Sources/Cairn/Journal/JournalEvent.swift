@@ -17,6 +17,8 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case compensationIntent = "compensation_intent"
         case compensationOutcome = "compensation_outcome"
         case runFinished = "run_finished"
+        /// A later process took the run up again (`resume` or `rollback`).
+        case runResumed = "run_resumed"
     }
 
     public var runID: String

@@ -10,7 +10,7 @@ public struct Planner: Sendable {
         var problems = Diagnostics()
         var changes: [Plan.Change] = []
         var actions: [String: Plan.Action] = [:]
-        let order = DependencyOrder.sorted(stack.resources.map { ($0.address, $0.dependencies) })
+        let order = DependencyGraph(stack: stack).topologicalOrder()
         let byAddress = Dictionary(uniqueKeysWithValues: stack.resources.map { ($0.address, $0) })
 
         for address in order {
@@ -77,7 +77,7 @@ public struct Planner: Sendable {
         for key in keys.sorted() {
             let property = schema?.property(key)
             let before = prior?.type == resource.type ? prior?.properties[key] : nil
-            let sensitive = property?.sensitive ?? false
+            let sensitive = (property?.sensitive ?? false) || resource.sensitiveProperties.contains(key)
             guard let declared = resource.properties[key] else {
                 fields.append(Plan.FieldDiff(path: key, before: before, after: nil, sensitive: sensitive))
                 continue
@@ -126,7 +126,9 @@ public struct Planner: Sendable {
     /// Records ordered so that every resource comes before the ones it depends on.
     static func deletionOrder(_ records: [RecordedResource]) -> [RecordedResource] {
         let byAddress = Dictionary(uniqueKeysWithValues: records.map { ($0.address, $0) })
-        let sorted = DependencyOrder.sorted(records.sorted { $0.address < $1.address }.map { ($0.address, $0.dependencies) })
-        return sorted.reversed().compactMap { byAddress[$0] }
+        let sorted = records.sorted { $0.address < $1.address }
+        let graph = DependencyGraph(
+            nodes: sorted.map(\.address), edges: Dictionary(uniqueKeysWithValues: sorted.map { ($0.address, $0.dependencies) }))
+        return graph.reverseTopologicalOrder().compactMap { byAddress[$0] }
     }
 }

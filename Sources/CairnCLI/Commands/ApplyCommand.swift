@@ -67,9 +67,11 @@ struct ApplyCommand: AsyncParsableCommand {
                 if json { Terminal.standardOutput(Self.noChangesJSON.canonicalJSON) }
                 return ExitCodes.success
             }
-            let result = try await engine.apply(plan, options: Executor.Options(parallelism: parallelism, failureMode: onFailure))
+            let trap = SignalTrap()
+            let result = try await engine.apply(
+                plan, options: Executor.Options(parallelism: parallelism, failureMode: onFailure, stop: trap.stop))
             Terminal.standardOutput(json ? JSONView.run(result).canonicalJSON : progress.summary(result, title: plan.isDestroy ? "Destroy" : "Apply"))
-            return result.status == .succeeded ? ExitCodes.success : ExitCodes.runFailed
+            return ExitCodes.code(for: result)
         }
     }
 

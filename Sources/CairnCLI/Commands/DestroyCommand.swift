@@ -31,9 +31,10 @@ struct DestroyCommand: AsyncParsableCommand {
                     throw UsageError("destroy needs confirmation at a terminal or --auto-approve; nothing was done")
                 }
             }
-            let result = try await engine.apply(plan, operation: "destroy")
+            let trap = SignalTrap()
+            let result = try await engine.apply(plan, options: Executor.Options(stop: trap.stop), operation: "destroy")
             Terminal.standardOutput(json ? JSONView.run(result).canonicalJSON : progress.summary(result, title: "Destroy"))
-            return result.status == .succeeded ? ExitCodes.success : ExitCodes.runFailed
+            return ExitCodes.code(for: result)
         }
     }
 }
