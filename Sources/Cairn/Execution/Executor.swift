@@ -46,11 +46,14 @@ public struct Executor: Sendable {
         public var budget: RetryBudget
         /// Asks the run to stop starting steps (first SIGINT); the run ends `interrupted`.
         public var stop: StopRequest
+        /// Decides, between groups of steps (``Step/group``), whether the run goes on.
+        public var gate: (any StepGroupGate)?
 
         public init(
             parallelism: Int = 10, failureMode: Stack.FailureMode? = nil, typeLimits: [String: Int] = [:],
-            budget: RetryBudget = RetryBudget(), stop: StopRequest = StopRequest()
+            budget: RetryBudget = RetryBudget(), stop: StopRequest = StopRequest(), gate: (any StepGroupGate)? = nil
         ) {
+            self.gate = gate
             self.parallelism = parallelism
             self.failureMode = failureMode
             self.typeLimits = typeLimits
@@ -93,6 +96,7 @@ public struct Executor: Sendable {
         let mode = options.failureMode ?? plan.onFailure
         let steps = Step.steps(of: plan)
         let done = Set(steps.filter { alreadySucceeded.contains($0.key) }.map(\.index))
+        configuration.observer.runStarted(runID: record.runID, plan: plan, operation: record.operation)
         var forwardLoop = loop(
             steps: steps, mode: mode, options: options, plan: plan, runID: record.runID, compensation: false, done: done)
         let forward = try await forwardLoop.run(state: &live, journal: &journal)
@@ -105,7 +109,11 @@ public struct Executor: Sendable {
         }
         if forward.stopped && forward.failures.isEmpty {
             result.status = .interrupted
-        } else if !forward.failures.isEmpty {
+        } else if let group = forward.haltedAtGroup, forward.failures.isEmpty {
+            result.failures.append(
+                RunResult.Failure(address: "group \(group)", id: nil, errorClass: "gate", message: "the gate after group \(group) stopped the run"))
+        }
+        if !result.failures.isEmpty && result.status != .interrupted {
             switch mode {
             case .halt: result.status = .halted
             case .continue: result.status = .failed
@@ -152,7 +160,7 @@ public struct Executor: Sendable {
                 alreadySucceeded: done),
             budget: compensation ? RetryBudget(options.budget.configuration) : options.budget,
             timeout: configuration.enforceStepTimeouts ? plan.stepTimeout : nil, compensation: compensation,
-            stack: plan.stack, runID: runID, stop: options.stop)
+            stack: plan.stack, runID: runID, stop: options.stop, gate: compensation ? nil : options.gate)
     }
 
     func finish(
@@ -167,8 +175,16 @@ public struct Executor: Sendable {
         journal.batch.run = record
         journal.event(.runFinished, status: result.status.rawValue, detail: ["retries": .int(result.retries)])
         try await journal.flush()
+        configuration.observer.runFinished(result)
         return result
     }
+}
+
+/// Decides between groups of steps whether a run goes on: after a dependency level is
+/// verified, after a rollout wave stayed within its failure threshold.
+public protocol StepGroupGate: Sendable {
+    /// Called once every main-phase step of `group` finished; false halts the run there.
+    func pass(group: Int, steps: [Step], state: StackState) async throws -> Bool
 }
 
 /// A request to stop a run gracefully: no new step starts; running ones finish.

@@ -1,6 +1,10 @@
 /// Hooks that watch a run as it goes: the CLI's live progress, metrics, tests. Called from the
 /// executor's tasks, so implementations must be thread-safe. Every method has an empty default.
 public protocol RunObserver: Sendable {
+    /// A run (or a resumed run) starts applying `plan`.
+    func runStarted(runID: String, plan: Plan, operation: String)
+    /// A run ended, with its result.
+    func runFinished(_ result: RunResult)
     /// A step's intent is durable and its provider call starts.
     func stepStarted(_ step: Step, compensation: Bool)
     /// A try failed and will be retried after `event.delay`.
@@ -10,6 +14,8 @@ public protocol RunObserver: Sendable {
 }
 
 extension RunObserver {
+    public func runStarted(runID: String, plan: Plan, operation: String) {}
+    public func runFinished(_ result: RunResult) {}
     public func stepStarted(_ step: Step, compensation: Bool) {}
     public func stepRetrying(_ step: Step, event: RetryEvent) {}
     public func stepFinished(_ step: Step, outcome: StepOutcome, compensation: Bool) {}

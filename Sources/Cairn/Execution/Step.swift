@@ -22,6 +22,9 @@ public struct Step: Sendable, Hashable {
     public var resourceDependencies: [String]
     public var retry: RetryPolicy
     public var lifecycle: Resource.Lifecycle
+    /// The step's group: a later group starts only once every main-phase step of the earlier
+    /// ones finished and the run's gate let it pass (dependency levels, rollout waves).
+    public var group: Int = 0
 
     public init(
         index: Int, address: String, type: String, action: Plan.Action, phase: Phase, dependencies: [Int],

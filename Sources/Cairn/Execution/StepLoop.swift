@@ -10,6 +10,7 @@ struct StepLoop {
     let stack: String
     let runID: String
     let stop: StopRequest
+    let gate: (any StepGroupGate)?
 
     struct Outcome {
         /// Indices of the steps that succeeded, in completion order.
@@ -19,6 +20,8 @@ struct StepLoop {
         var retries = 0
         /// True when a stop request ended the pass early.
         var stopped = false
+        /// The group whose gate refused to let the run go on, if one did.
+        var haltedAtGroup: Int?
     }
 
     private enum Preparation {
@@ -38,6 +41,15 @@ struct StepLoop {
                 if stop.isRequested && !machine.stopping {
                     machine.stop()
                     outcome.stopped = true
+                }
+                if let group = machine.groupAwaitingGate {
+                    let finished = steps.filter { $0.group == group }
+                    if try await gate?.pass(group: group, steps: finished, state: state) ?? true {
+                        machine.passGate()
+                    } else {
+                        machine.stop()
+                        outcome.haltedAtGroup = group
+                    }
                 }
                 var calls: [StepCall] = []
                 while case let launches = machine.nextLaunches(), !launches.isEmpty {

@@ -1,11 +1,13 @@
 import Cairn
 import Testing
 
-private func steps(_ deps: [[Int]], types: [String]? = nil, phases: [Step.Phase]? = nil) -> [Step] {
+private func steps(_ deps: [[Int]], types: [String]? = nil, phases: [Step.Phase]? = nil, groups: [Int]? = nil) -> [Step] {
     deps.enumerated().map { i, d in
-        Step(
+        var step = Step(
             index: i, address: "r\(i)", type: types?[i] ?? "t", action: .create, phase: phases?[i] ?? .main,
             dependencies: d, desired: [:], prior: nil, resourceDependencies: [], retry: .default, lifecycle: .init())
+        step.group = groups?[i] ?? 0
+        return step
     }
 }
 
@@ -94,5 +96,33 @@ struct ExecutionMachineTests {
         #expect(failing.nextLaunches() == [])
         #expect(failing.isFinished)
         #expect(failing.statuses[1] == .notStarted)
+    }
+
+    @Test("a later group waits until the earlier one finished and passed its gate")
+    func groups() {
+        var m = ExecutionMachine(
+            steps: steps([[], [], [], []], phases: [.main, .main, .main, .final], groups: [0, 1, 1, 0]),
+            configuration: .init(parallelism: 10))
+        #expect(m.nextLaunches() == [0])
+        #expect(m.groupAwaitingGate == nil)
+        m.complete(0, succeeded: true)
+        #expect(m.groupAwaitingGate == 0)
+        #expect(m.nextLaunches() == [])
+        m.passGate()
+        #expect(m.nextLaunches() == [1, 2])
+        m.complete(1, succeeded: true)
+        m.complete(2, succeeded: true)
+        #expect(m.nextLaunches() == [3])
+    }
+
+    @Test("a gate that says stop leaves later groups not started")
+    func gateStops() {
+        var m = ExecutionMachine(steps: steps([[], []], groups: [0, 1]), configuration: .init(parallelism: 10))
+        #expect(m.nextLaunches() == [0])
+        m.complete(0, succeeded: true)
+        m.stop()
+        #expect(m.isFinished)
+        m.finish()
+        #expect(m.statuses == [.succeeded, .notStarted])
     }
 }
