@@ -75,7 +75,7 @@ struct StoredRow {
     func json(_ column: String) throws -> Value {
         let text = try text(column)
         do {
-            return try StoredJSON.parse(text)
+            return try Value.parseJSON(text)
         } catch {
             throw failure(column, "\(error)")
         }

@@ -78,6 +78,8 @@ struct EndToEndTests {
 
         // Saved plan: applies exactly; a second apply of the same file is stale.
         #expect(try cli.run("plan", "--out", "p.plan").status == 0)
+        let mode = try FileManager.default.attributesOfItem(atPath: cli.folder.appendingPathComponent("p.plan").path)[.posixPermissions]
+        #expect((mode as? NSNumber)?.intValue == 0o600)
         let saved = try cli.run("apply", "p.plan", "--json")
         #expect(saved.status == 0, "\(saved.stderr)")
         #expect(try saved.json().mapValue?["summary"]?.mapValue == ["create": 0, "update": 2, "replace": 0, "delete": 1])

@@ -193,9 +193,4 @@ extension Value {
         }
         out += "\""
     }
-
-    /// Parses JSON text into a value; throws on anything that is not JSON.
-    public static func parseJSON(_ data: Data) throws -> Value {
-        try JSONDecoder().decode(Value.self, from: data)
-    }
 }

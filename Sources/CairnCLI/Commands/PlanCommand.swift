@@ -25,7 +25,10 @@ struct PlanCommand: AsyncParsableCommand {
             let (engine, stack, _) = try Workspace(options: stackOptions).open()
             let plan = try await engine.plan(stack, refresh: !noRefresh)
             if let out {
-                try SavedPlan.encode(plan).write(to: URL(fileURLWithPath: out), options: .atomic)
+                // Plans hold resolved properties: readable by the owner only, whatever the umask.
+                let url = URL(fileURLWithPath: out)
+                try SavedPlan.encode(plan).write(to: url, options: .atomic)
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
             }
             if json {
                 Terminal.standardOutput(JSONView.plan(plan).canonicalJSON)

@@ -17,6 +17,11 @@ struct PlanView {
             }
         }
         lines.append("")
+        let irreversible = plan.changes.filter { $0.compensation == .cannotUndo }.count
+        if irreversible > 0 {
+            lines.append(terminal.dim(
+                "Deletions run last, after everything else succeeded; a rollback cannot undo them (\(irreversible))."))
+        }
         lines.append(terminal.bold("Plan: ") + summaryText(plan.summary))
         return lines.joined(separator: "\n")
     }
@@ -60,6 +65,7 @@ enum JSONView {
                 plan.changes.filter { $0.action != .noop }.map { c in
                     .map([
                         "address": .string(c.address), "type": .string(c.type), "action": .string(c.action.rawValue),
+                        "compensation": .string(c.compensation.rawValue),
                         "fields": .list(
                             c.fields.map { f in
                                 var m: [String: Value] = [

@@ -189,7 +189,7 @@ public final class SimWorld: Sendable {
     }
 
     private static func decodeMap(_ json: String) throws -> [String: Value] {
-        guard let map = try? SimJSON.parse(json).mapValue else {
+        guard let map = try? Value.parseJSON(json).mapValue else {
             throw SimWorldError("the simulated world holds a malformed record: \(json)")
         }
         return map

@@ -1,11 +1,12 @@
-import Cairn
+import Foundation
 
-/// Reads back the JSON that the store writes with ``Value/canonicalJSON``.
+/// Reads JSON into a ``Value`` in one pass over the bytes.
 ///
-/// Unlike a `JSONDecoder`, it keeps a number written with a fraction or an exponent a
-/// `.double` (so `2.0` stays `.double(2.0)` and does not come back as `.int(2)`), which keeps
-/// recorded properties equal to the declared ones byte for byte.
-struct StoredJSON {
+/// Unlike `JSONDecoder`, it keeps a number written with a fraction or an exponent a `.double`
+/// (so `2.0` comes back as `.double(2.0)`, not `.int(2)`), bounds nesting, and says where a
+/// text stops being JSON. The store, the simulated world and command-provider answers read
+/// through it.
+struct JSONValueReader {
     /// Why a text is not JSON, with the byte offset of the problem.
     struct Malformed: Error, CustomStringConvertible {
         var offset: Int
@@ -16,11 +17,11 @@ struct StoredJSON {
     private let bytes: [UInt8]
     private var index = 0
 
-    private init(_ text: String) { bytes = Array(text.utf8) }
+    private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Parses one JSON value that must fill the whole text.
-    static func parse(_ text: String) throws -> Value {
-        var parser = StoredJSON(text)
+    static func parse(_ bytes: [UInt8]) throws -> Value {
+        var parser = JSONValueReader(bytes)
         let value = try parser.value(depth: 0)
         parser.skipSpace()
         guard parser.index == parser.bytes.count else { throw parser.malformed("extra text after the value") }
@@ -178,5 +179,17 @@ struct StoredJSON {
         else { throw malformed("bad \\u escape") }
         index += 4
         return code
+    }
+}
+
+extension Value {
+    /// Parses JSON text into a value; throws, saying where, on anything that is not JSON.
+    public static func parseJSON(_ text: String) throws -> Value {
+        try JSONValueReader.parse(Array(text.utf8))
+    }
+
+    /// Parses JSON bytes into a value; throws, saying where, on anything that is not JSON.
+    public static func parseJSON(_ data: Data) throws -> Value {
+        try JSONValueReader.parse(Array(data))
     }
 }
