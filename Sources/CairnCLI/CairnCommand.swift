@@ -12,6 +12,8 @@ public struct CairnCommand: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, StatusCommand.self,
             ResumeCommand.self, RollbackCommand.self, LogCommand.self, UnlockCommand.self, SimCommand.self,
+            ReportCommand.self, GraphCommand.self,
+            DriftCommand.self, ReconcileCommand.self,
         ])
 
     public init() {}
@@ -35,10 +37,11 @@ enum ExitCodes {
         }
     }
 
-    /// 0 for a run that succeeded, 4 for one interrupted by a signal, 1 for any other ending.
+    /// 0 for a run that succeeded (and verified, when verify ran), 4 for one interrupted by a
+    /// signal, 1 for any other ending.
     static func code(for result: RunResult) -> Int32 {
         switch result.status {
-        case .succeeded: success
+        case .succeeded: result.verify?.isClean == false ? runFailed : success
         case .interrupted: interrupted
         default: runFailed
         }
@@ -59,11 +62,14 @@ extension AsyncParsableCommand {
         do {
             code = try await body()
         } catch let exit as ExitCode {
+            await Observability.finish()
             throw exit
         } catch {
             Terminal.standardError("error: \(error)")
+            await Observability.finish()
             throw ExitCode(ExitCodes.code(for: error))
         }
+        await Observability.finish()
         if code != 0 { throw ExitCode(code) }
     }
 }

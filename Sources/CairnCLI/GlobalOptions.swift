@@ -18,6 +18,12 @@ struct StackOptions: ParsableArguments {
     @Option(name: .customLong("flag"), help: ArgumentHelp("Set a feature flag (repeatable).", valueName: "key=value"))
     var flags: [String] = []
 
+    @Option(
+        name: .customLong("flags-file"),
+        help: ArgumentHelp(
+            "Feature flags from a YAML or JSON map (--flag wins over it; it wins over CAIRN_FLAG_*).", valueName: "file"))
+    var flagsFile: String?
+
     @Flag(help: "Never color the output.")
     var noColor = false
 
@@ -26,6 +32,15 @@ struct StackOptions: ParsableArguments {
 
     @Flag(name: .shortAndLong, help: "Say only what matters.")
     var quiet = false
+
+    @Option(help: ArgumentHelp("Log records on standard error: human or json (one object per line).", valueName: "format"))
+    var logFormat: Observability.LogFormat = .human
+
+    @Option(help: ArgumentHelp("Also write log records to this file, as JSON lines.", valueName: "path"))
+    var logFile: String?
+
+    @Option(help: ArgumentHelp("Write the run's metrics here (Prometheus text) when the command ends.", valueName: "path"))
+    var metricsFile: String?
 
     func keyValues(_ items: [String], option: String) throws -> [String: String] {
         var out: [String: String] = [:]

@@ -64,11 +64,14 @@ struct Workspace {
         guard FileManager.default.fileExists(atPath: specURL.path) else {
             throw UsageError("no spec at \(options.file); pass -f FILE or run in the folder that holds cairn.yaml")
         }
-        let loader = SpecLoader(
+        var loader = SpecLoader(
             registry: registry,
             options: SpecLoader.Options(
                 variables: try options.keyValues(options.variables, option: "var"),
                 flags: try options.keyValues(options.flags, option: "flag"), environment: environment))
+        if let path = options.flagsFile {
+            loader.options.flagsFile = try loader.loadFlags(file: URL(fileURLWithPath: path))
+        }
         return try loader.load(file: specURL)
     }
 
@@ -76,8 +79,10 @@ struct Workspace {
     func open(observer: any RunObserver = NoRunObserver()) throws -> (engine: Engine, stack: Stack, world: SimWorld) {
         let world = try openSimWorld()
         let registry = try registry(world: world)
+        try Observability.bootstrap(options.observability)
         let stack = try loadStack(registry: registry)
-        let engine = Engine(configuration: Engine.Configuration(store: try openStore(), registry: registry, observer: observer))
+        let observed = FanOutRunObserver([observer] + Observability.observers(stack: stack, registry: registry))
+        let engine = Engine(configuration: Engine.Configuration(store: try openStore(), registry: registry, observer: observed))
         return (engine, stack, world)
     }
 }

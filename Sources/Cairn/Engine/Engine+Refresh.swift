@@ -2,7 +2,11 @@ extension Engine {
     /// Reads every recorded resource through its provider, `refreshParallelism` at a time, and
     /// returns the state as the world has it: resources gone from the world are dropped (so
     /// the planner creates them again), and recorded properties take the world's values.
-    public func refresh(_ state: StackState) async throws -> StackState {
+    ///
+    /// A world value that equals the recorded one under the schema's normalisations, or that
+    /// differs only on `ignore`d paths (by address: the spec's `ignore_drift`), keeps the
+    /// recorded value, so that such drift plans no change.
+    public func refresh(_ state: StackState, ignore: [String: [String]] = [:]) async throws -> StackState {
         let records = state.resources.values.sorted { $0.address < $1.address }
         let registry = configuration.registry
         let clock = configuration.clock
@@ -37,9 +41,9 @@ extension Engine {
                     refreshed.resources[address] = nil
                     continue
                 }
-                for key in record.properties.keys {
-                    if let value = snapshot.properties[key] { record.properties[key] = value }
-                }
+                record.properties = Self.refreshedProperties(
+                    record, world: snapshot.properties, schema: registry.schema(for: record.type),
+                    ignore: ignore[address] ?? [])
                 record.outputs.merge(snapshot.outputs) { _, new in new }
                 refreshed.resources[address] = record
             }

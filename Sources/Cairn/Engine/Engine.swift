@@ -61,9 +61,12 @@ public struct Engine: Sendable {
     /// Plans the changes that bring the world to `stack`. With `refresh`, the recorded
     /// resources are read through their providers first (in parallel).
     public func plan(_ stack: Stack, refresh: Bool = true) async throws -> Plan {
-        var state = try await configuration.store.state(stack: stack.name)
-        if refresh { state = try await self.refresh(state) }
-        return try Planner(registry: configuration.registry).plan(stack, state: state)
+        let recorded = try await configuration.store.state(stack: stack.name)
+        guard refresh else { return try Planner(registry: configuration.registry).plan(stack, state: recorded) }
+        let refreshed = try await self.refresh(recorded, ignore: stack.ignoredDrift)
+        var plan = try Planner(registry: configuration.registry).plan(stack, state: refreshed)
+        plan.markChangedOutside(recorded: recorded, refreshed: refreshed)
+        return plan
     }
 
     /// Plans the deletion of everything recorded for the stack.

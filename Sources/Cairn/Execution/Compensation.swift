@@ -22,7 +22,7 @@ public enum Compensation {
                 guard let before = s.prior else { continue }
                 undo.action = .update
                 undo.desired = before.properties
-            case .delete, .noop:
+            case .delete, .noop, .forget:
                 continue
             }
             byAddress[s.address] = out.count

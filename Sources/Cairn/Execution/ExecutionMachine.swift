@@ -31,6 +31,9 @@ public struct ExecutionMachine: Sendable {
     private let types: [String]
     private let phases: [Step.Phase]
     private let groups: [Int]
+    /// Steps whose failure skips their dependents and leaves the decision to the gate after
+    /// their group (fleet members rolling out in waves), whatever the failure mode.
+    private let tolerant: [Bool]
     private let dependents: [[Int]]
     public private(set) var statuses: [Status]
     private var pending: [Int]
@@ -56,6 +59,7 @@ public struct ExecutionMachine: Sendable {
         types = steps.map(\.type)
         phases = steps.map(\.phase)
         groups = steps.map(\.group)
+        tolerant = steps.map { $0.wave != nil && $0.phase == .main }
         var dependents = [[Int]](repeating: [], count: steps.count)
         var pending = [Int](repeating: 0, count: steps.count)
         for s in steps {
@@ -119,6 +123,7 @@ public struct ExecutionMachine: Sendable {
         } else {
             anyFailure = true
             switch configuration.failureMode {
+            case _ where tolerant[i]: skipDependents(of: i)
             case .halt, .rollback: stop()
             case .continue: skipDependents(of: i)
             }

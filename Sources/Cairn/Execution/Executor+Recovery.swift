@@ -35,6 +35,7 @@ extension Executor {
             startedAt: started)
         journal.batch.run = record
         journal.event(.runResumed, detail: ["serial": .int(Int(state.serial)), "for": "rollback"])
+        configuration.observer.runStarted(runID: history.runID, plan: history.plan, operation: "rollback")
         var live = state
         let resolved = try await resolveInDoubt(history, state: &live, journal: &journal)
         let completed = Step.steps(of: history.plan).filter {
@@ -100,7 +101,7 @@ extension Executor {
                 } else {
                     changes = nil
                 }
-            case .noop:
+            case .noop, .forget:
                 continue
             }
             guard let changes else {

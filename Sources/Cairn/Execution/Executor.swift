@@ -48,6 +48,9 @@ public struct Executor: Sendable {
         public var stop: StopRequest
         /// Decides, between groups of steps (``Step/group``), whether the run goes on.
         public var gate: (any StepGroupGate)?
+        /// Puts each step in the group of its dependency level (``Step/groupedByLevel(_:)``), so
+        /// that the gate is asked after every level (`--verify-each-level`).
+        public var groupByLevel = false
 
         public init(
             parallelism: Int = 10, failureMode: Stack.FailureMode? = nil, typeLimits: [String: Int] = [:],
@@ -94,12 +97,18 @@ public struct Executor: Sendable {
     ) async throws -> RunResult {
         let started = configuration.now()
         let mode = options.failureMode ?? plan.onFailure
-        let steps = Step.steps(of: plan)
+        let steps = options.groupByLevel ? Step.groupedByLevel(Step.steps(of: plan)) : Step.steps(of: plan)
         let done = Set(steps.filter { alreadySucceeded.contains($0.key) }.map(\.index))
+        // Rollout waves are data in the plan: their gate runs whatever the caller passed.
+        let waveGate = WaveGate(plan: plan, steps: steps, inner: options.gate)
+        var options = options
+        if let waveGate { options.gate = waveGate }
         configuration.observer.runStarted(runID: record.runID, plan: plan, operation: record.operation)
         var forwardLoop = loop(
             steps: steps, mode: mode, options: options, plan: plan, runID: record.runID, compensation: false, done: done)
+        configuration.observer.phaseStarted(.forward, runID: record.runID, steps: steps.count - done.count)
         let forward = try await forwardLoop.run(state: &live, journal: &journal)
+        configuration.observer.phaseFinished(.forward, runID: record.runID)
 
         var result = RunResult(
             runID: record.runID, status: .succeeded, summary: Plan.Summary(), retries: forward.retries, compensated: 0,
@@ -107,19 +116,26 @@ public struct Executor: Sendable {
         for i in forward.succeeded where !steps[i].address.hasSuffix(Step.deposedSuffix) {
             result.summary[steps[i].action] += 1
         }
-        if forward.stopped && forward.failures.isEmpty {
+        let halt = forward.halt ?? finalWaveHalt(waveGate, forward: forward, journal: &journal)
+        result.waves = Self.waveReports(plan: plan, steps: steps, statuses: forward.statuses, halt: halt)
+        if forward.stopped && forward.failures.isEmpty && halt == nil {
             result.status = .interrupted
-        } else if let group = forward.haltedAtGroup, forward.failures.isEmpty {
-            result.failures.append(
-                RunResult.Failure(address: "group \(group)", id: nil, errorClass: "gate", message: "the gate after group \(group) stopped the run"))
+        } else if let halt {
+            result.failures.append(Self.gateFailure(halt))
         }
         if !result.failures.isEmpty && result.status != .interrupted {
             switch mode {
+            case _ where halt == nil && Self.onlyTolerated(forward.failures, steps: steps):
+                // Fleet members failed within their waves' thresholds: nothing halts, nothing is undone.
+                result.status = .failed
             case .halt: result.status = .halted
             case .continue: result.status = .failed
             case .rollback:
-                let completed = steps.filter { done.contains($0.index) } + forward.succeeded.map { steps[$0] }
+                var completed = steps.filter { done.contains($0.index) } + forward.succeeded.map { steps[$0] }
+                if let from = halt?.decision.rollbackFromGroup { completed = completed.filter { $0.group >= from } }
                 try await compensate(completed, plan: plan, state: &live, journal: &journal, options: options, into: &result)
+                // `rollback: wave` undid the failed wave only; the waves before it stay.
+                if halt?.decision.rollbackFromGroup != nil && result.status == .rolledBack { result.status = .halted }
             }
         }
         return try await finish(record, result: result, state: live, journal: &journal, started: started)
@@ -134,7 +150,9 @@ public struct Executor: Sendable {
         let undo = Compensation.steps(undoing: completed, state: live)
         var back = loop(
             steps: undo, mode: .continue, options: options, plan: plan, runID: journal.runID, compensation: true, done: [])
+        configuration.observer.phaseStarted(.compensation, runID: journal.runID, steps: undo.count)
         let outcome = try await back.run(state: &live, journal: &journal)
+        configuration.observer.phaseFinished(.compensation, runID: journal.runID)
         result.compensated += outcome.succeeded.count
         result.retries += outcome.retries
         result.remaining = outcome.failures + outcome.notRun.map {
@@ -185,6 +203,16 @@ public struct Executor: Sendable {
 public protocol StepGroupGate: Sendable {
     /// Called once every main-phase step of `group` finished; false halts the run there.
     func pass(group: Int, steps: [Step], state: StackState) async throws -> Bool
+    /// The same decision with how each step ended, and a reason the run's report shows. The
+    /// executor calls this one; by default it asks ``pass(group:steps:state:)``.
+    func decide(_ finished: FinishedGroup, state: StackState) async throws -> GateDecision
+}
+
+extension StepGroupGate {
+    /// The decision of ``pass(group:steps:state:)``, without a reason.
+    public func decide(_ finished: FinishedGroup, state: StackState) async throws -> GateDecision {
+        GateDecision(pass: try await pass(group: finished.group, steps: finished.steps, state: state))
+    }
 }
 
 /// A request to stop a run gracefully: no new step starts; running ones finish.

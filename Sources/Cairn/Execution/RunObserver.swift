@@ -11,6 +11,19 @@ public protocol RunObserver: Sendable {
     func stepRetrying(_ step: Step, event: RetryEvent)
     /// A step ended.
     func stepFinished(_ step: Step, outcome: StepOutcome, compensation: Bool)
+    /// A gate decided after a group of steps (a rollout wave, a verified level).
+    func gateDecided(group: Int, decision: GateDecision)
+    /// A phase of the run starts: the forward pass, or the compensation of a failed run.
+    func phaseStarted(_ phase: RunPhase, runID: String, steps: Int)
+    /// A phase of the run ended.
+    func phaseFinished(_ phase: RunPhase, runID: String)
+    /// One try (`attempt`, 1-based) of a step's provider call starts.
+    func attemptStarted(_ step: Step, attempt: Int, compensation: Bool)
+    /// One try ended: `error` is nil when it succeeded.
+    func attemptFinished(_ step: Step, attempt: Int, error: ProviderError?, compensation: Bool)
+    /// A drift check read `checked` resources and found the listed ones drifted (one entry,
+    /// the resource's type, per drifted resource).
+    func driftChecked(checked: Int, driftedTypes: [String])
 }
 
 extension RunObserver {
@@ -19,6 +32,12 @@ extension RunObserver {
     public func stepStarted(_ step: Step, compensation: Bool) {}
     public func stepRetrying(_ step: Step, event: RetryEvent) {}
     public func stepFinished(_ step: Step, outcome: StepOutcome, compensation: Bool) {}
+    public func gateDecided(group: Int, decision: GateDecision) {}
+    public func phaseStarted(_ phase: RunPhase, runID: String, steps: Int) {}
+    public func phaseFinished(_ phase: RunPhase, runID: String) {}
+    public func attemptStarted(_ step: Step, attempt: Int, compensation: Bool) {}
+    public func attemptFinished(_ step: Step, attempt: Int, error: ProviderError?, compensation: Bool) {}
+    public func driftChecked(checked: Int, driftedTypes: [String]) {}
 }
 
 /// An observer that does nothing.

@@ -17,6 +17,10 @@ public struct RunResult: Sendable {
     public var remaining: [Failure]
     /// The state serial after the run.
     public var serial: Int64
+    /// What the verify phase found (nil when it did not run: turned off, or the run failed).
+    public var verify: VerifyReport? = nil
+    /// How each rollout wave went, in order (empty when no fleet rolled out in waves).
+    public var waves: [WaveReport] = []
 
     /// A step that failed, or a resource a rollback could not remove.
     public struct Failure: Sendable, Hashable {

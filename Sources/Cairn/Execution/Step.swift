@@ -25,6 +25,11 @@ public struct Step: Sendable, Hashable {
     /// The step's group: a later group starts only once every main-phase step of the earlier
     /// ones finished and the run's gate let it pass (dependency levels, rollout waves).
     public var group: Int = 0
+    /// The rollout wave (from 1) of a fleet member whose fleet rolls out in waves
+    /// (``Plan/Change/wave``). A failure of such a step does not stop the run at once: the
+    /// steps that depend on it are skipped, and the gate after its wave counts it against the
+    /// rollout's `max_failures`.
+    public var wave: Int?
 
     public init(
         index: Int, address: String, type: String, action: Plan.Action, phase: Phase, dependencies: [Int],
@@ -64,13 +69,20 @@ extension Step {
             switch change.action {
             case .noop:
                 continue
+            case .forget:
+                guard let record = change.prior else { continue }
+                var forget = deletion(of: record, index: steps.count, retry: change.retry)
+                forget.action = .forget
+                steps.append(forget)
             case .create, .update, .replace:
                 mainIndex[change.address] = steps.count
-                steps.append(
-                    Step(
-                        index: steps.count, address: change.address, type: change.type, action: change.action,
-                        phase: .main, dependencies: [], desired: change.desired, prior: change.prior,
-                        resourceDependencies: change.dependencies, retry: change.retry, lifecycle: change.lifecycle))
+                var step = Step(
+                    index: steps.count, address: change.address, type: change.type, action: change.action,
+                    phase: .main, dependencies: [], desired: change.desired, prior: change.prior,
+                    resourceDependencies: change.dependencies, retry: change.retry, lifecycle: change.lifecycle)
+                step.wave = change.wave
+                step.group = change.wave ?? 0
+                steps.append(step)
                 if change.action == .replace, var old = change.prior {
                     if !old.address.hasSuffix(deposedSuffix) { old.address += deposedSuffix }
                     finalRecords.append((steps.count, old))
@@ -95,6 +107,7 @@ extension Step {
             steps[index].dependencies = (deletesByDependency[name] ?? []).filter { $0 != index }
             _ = record
         }
+        normaliseGroups(&steps)
         return steps
     }
 
@@ -103,5 +116,31 @@ extension Step {
             index: index, address: record.address, type: record.type, action: .delete, phase: .final,
             dependencies: [], desired: nil, prior: record, resourceDependencies: record.dependencies,
             retry: retry, lifecycle: record.lifecycle)
+    }
+}
+
+extension Step {
+    /// Raises each main-phase step's group to at least the groups of the steps it depends on,
+    /// so that groups never decrease along a dependency (a step of an earlier group that waits
+    /// for one of a later group would never start). Waves set the groups of fleet members
+    /// (wave N is group N, everything else group 0); a step that depends on a member joins the
+    /// member's wave.
+    ///
+    /// Another grouping (dependency levels) composes with waves as the pair (wave, level),
+    /// ranked into consecutive group numbers; normalise again after changing groups.
+    public static func normaliseGroups(_ steps: inout [Step]) {
+        var changed = true
+        var rounds = 0
+        while changed && rounds <= steps.count {
+            changed = false
+            rounds += 1
+            for i in steps.indices where steps[i].phase == .main {
+                let floor = steps[i].dependencies.map { steps[$0].group }.max() ?? steps[i].group
+                if floor > steps[i].group {
+                    steps[i].group = floor
+                    changed = true
+                }
+            }
+        }
     }
 }

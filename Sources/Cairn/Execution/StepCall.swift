@@ -32,7 +32,8 @@ struct StepCall: Sendable {
 
     /// Runs the call with retries and the step timeout. Never throws: failures are results.
     func perform<C: Clock>(
-        clock: C, random: RandomSource, budget: RetryBudget, timeout: Duration?, observer: any RunObserver
+        clock: C, random: RandomSource, budget: RetryBudget, timeout: Duration?, observer: any RunObserver,
+        compensation: Bool = false
     ) async -> Completion where C.Duration == Duration {
         let start = clock.now
         var retries: [RetryEvent] = []
@@ -44,7 +45,19 @@ struct StepCall: Sendable {
                     retries.append(event)
                     observer.stepRetrying(step, event: event)
                 },
-                operation: { try await withDeadline(timeout, clock: clock) { try await self.invoke() } })
+                operation: {
+                    let attempt = retries.count + 1
+                    observer.attemptStarted(step, attempt: attempt, compensation: compensation)
+                    do {
+                        let snapshot = try await withDeadline(timeout, clock: clock) { try await self.invoke() }
+                        observer.attemptFinished(step, attempt: attempt, error: nil, compensation: compensation)
+                        return snapshot
+                    } catch {
+                        observer.attemptFinished(
+                            step, attempt: attempt, error: ProviderError.classify(error), compensation: compensation)
+                        throw error
+                    }
+                })
             result = .success(snapshot)
         } catch let failure as RetryFailure {
             result = .failure(failure)

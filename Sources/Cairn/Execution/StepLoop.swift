@@ -22,12 +22,18 @@ struct StepLoop {
         var stopped = false
         /// The group whose gate refused to let the run go on, if one did.
         var haltedAtGroup: Int?
+        /// That gate's decision.
+        var halt: GateHalt?
+        /// How each step ended, by index.
+        var statuses: [ExecutionMachine.Status] = []
     }
 
     private enum Preparation {
         case call(StepCall)
         case unchanged
         case failed(ProviderError)
+        /// Remove the record from state; no provider call.
+        case forget(RecordedResource?)
     }
 
     mutating func run(state: inout StackState, journal: inout RunJournal) async throws -> Outcome {
@@ -36,6 +42,7 @@ struct StepLoop {
         let configuration = configuration
         let budget = budget
         let timeout = timeout
+        let compensation = compensation
         try await withThrowingDiscardingTaskGroup { group in
             while true {
                 if stop.isRequested && !machine.stopping {
@@ -43,12 +50,18 @@ struct StepLoop {
                     outcome.stopped = true
                 }
                 if let group = machine.groupAwaitingGate {
-                    let finished = steps.filter { $0.group == group }
-                    if try await gate?.pass(group: group, steps: finished, state: state) ?? true {
+                    let decision = try await decideGate(group, state: &state, journal: &journal)
+                    if decision.pass {
                         machine.passGate()
                     } else {
                         machine.stop()
                         outcome.haltedAtGroup = group
+                        outcome.halt = GateHalt(group: group, decision: decision)
+                    }
+                    // A stop asked for while the gate decided (or paused) starts no next group.
+                    if stop.isRequested && !machine.stopping {
+                        machine.stop()
+                        outcome.stopped = true
                     }
                 }
                 var calls: [StepCall] = []
@@ -66,6 +79,8 @@ struct StepLoop {
                             configuration.observer.stepFinished(
                                 steps[i], outcome: StepOutcome(status: .unchanged, attempts: 0, duration: .zero),
                                 compensation: compensation)
+                        case .forget(let record):
+                            forget(steps[i], record: record, state: &state, journal: &journal, outcome: &outcome)
                         case .failed(let error):
                             machine.complete(i, succeeded: false)
                             journal.event(outcomeKind, step: steps[i], status: "failed", error: error)
@@ -81,7 +96,7 @@ struct StepLoop {
                         inbox.push(
                             await call.perform(
                                 clock: configuration.clock, random: configuration.random, budget: budget,
-                                timeout: timeout, observer: configuration.observer))
+                                timeout: timeout, observer: configuration.observer, compensation: compensation))
                     }
                 }
                 if machine.isFinished { break }
@@ -91,6 +106,7 @@ struct StepLoop {
             }
         }
         machine.finish()
+        outcome.statuses = machine.statuses
         for (i, status) in machine.statuses.enumerated() where status == .skipped || status == .notStarted {
             outcome.notRun.append(steps[i].address)
         }
@@ -132,7 +148,11 @@ struct StepLoop {
                 guard let current = state.resources[step.address] else {
                     return .failed(ProviderError(.notFound, "\(step.address) is not recorded; plan again"))
                 }
-                let changed = Set(properties.keys).union(current.properties.keys).filter { properties[$0] != current.properties[$0] }
+                var changed = Set(properties.keys).union(current.properties.keys).filter { properties[$0] != current.properties[$0] }
+                // The record matches, but the refreshed world the plan saw does not: undo the drift.
+                if changed.isEmpty, let world = step.prior?.properties {
+                    changed = Set(properties.keys).union(world.keys).filter { properties[$0] != world[$0] }
+                }
                 if changed.isEmpty { return .unchanged }
                 return .call(
                     StepCall(
@@ -150,11 +170,14 @@ struct StepLoop {
                     key: key, properties: properties))
         case .noop:
             return .unchanged
+        case .forget:
+            return .forget(state.resources[step.address])
         }
     }
 
     private func intentDetail(_ call: StepCall, state: StackState) -> [String: Value] {
         var detail: [String: Value] = ["properties": .map(call.properties), "digest": .string(call.key.digest)]
+        if let wave = call.step.wave { detail["wave"] = .int(wave) }
         if let current = state.resources[call.step.address] {
             detail["id"] = .string(current.id)
             if call.step.action == .update { detail["prior"] = .map(current.properties) }
@@ -197,7 +220,7 @@ struct StepLoop {
                     old.address = step.address
                     changes.append(.put(old))
                 }
-            case .noop:
+            case .noop, .forget:
                 break
             }
             for change in changes {

@@ -44,13 +44,11 @@ public final class InMemoryStore: StateStore {
                 e.sequence = c.sequence
                 c.events[e.runID, default: []].append(e)
             }
-            var state = c.states[batch.stack] ?? StackState(stack: batch.stack)
-            if !batch.changes.isEmpty {
-                for change in batch.changes { state.apply(change) }
-                state.serial += 1
-                c.states[batch.stack] = state
-            }
-            return state.serial
+            // Changed in place: copying the stack's state per commit would make applies quadratic.
+            guard !batch.changes.isEmpty else { return c.states[batch.stack]?.serial ?? 0 }
+            for change in batch.changes { c.states[batch.stack, default: StackState(stack: batch.stack)].apply(change) }
+            c.states[batch.stack, default: StackState(stack: batch.stack)].serial += 1
+            return c.states[batch.stack]!.serial
         }
     }
 

@@ -19,6 +19,10 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case runFinished = "run_finished"
         /// A later process took the run up again (`resume` or `rollback`).
         case runResumed = "run_resumed"
+        /// A gate between groups of steps decided: `status` is `passed` or `halted`; `detail`
+        /// holds the group, the reason and, for a rollout wave, its fleet, number, size and
+        /// failure count.
+        case gate
     }
 
     public var runID: String

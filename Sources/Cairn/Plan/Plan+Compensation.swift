@@ -23,7 +23,7 @@ extension Plan.Change {
         case .update: return .restore
         case .replace: return .deleteNewKeepOld
         case .delete: return .cannotUndo
-        case .noop: return .none
+        case .noop, .forget: return .none
         }
     }
 }

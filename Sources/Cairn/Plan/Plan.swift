@@ -2,9 +2,10 @@
 /// dependency order, each with its field-level diff. A plan is self-contained: applying it
 /// needs nothing but the plan, the providers and the store, so a saved plan applies exactly.
 public struct Plan: Sendable, Hashable, Codable {
-    /// What a change does to one resource.
+    /// What a change does to one resource. `forget` removes a resource from state and leaves
+    /// it in the world (a resource switched off by `when:` with `lifecycle.on_disable: retain`).
     public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
-        case create, update, replace, delete, noop
+        case create, update, replace, delete, noop, forget
     }
 
     /// One field that differs. `after == nil` with `knownAfterApply` means the new value comes
@@ -17,6 +18,9 @@ public struct Plan: Sendable, Hashable, Codable {
         /// The field forces a replacement.
         public var forcesReplacement: Bool
         public var sensitive: Bool
+        /// True when the world's value differs from the recorded one: the change undoes a
+        /// change made outside Cairn (nil when the plan was made without refresh).
+        public var changedOutside: Bool? = nil
 
         public init(
             path: String, before: Value?, after: Value?, knownAfterApply: Bool = false,
@@ -45,6 +49,15 @@ public struct Plan: Sendable, Hashable, Codable {
         public var dependencies: [String]
         public var retry: RetryPolicy
         public var lifecycle: Resource.Lifecycle
+        /// True when drift drives this change: the world lost the resource, or some of its
+        /// fields were changed outside Cairn (nil when the plan was made without refresh).
+        public var changedOutside: Bool? = nil
+        /// Why the change is planned when a flag decided it ("flag.cdn is false", "size reads
+        /// flag.big (true)"); nil otherwise.
+        public var cause: String? = nil
+        /// The rollout wave (from 1) of a fleet member whose fleet rolls out in waves; nil
+        /// otherwise. See ``Plan/rollouts``.
+        public var wave: Int? = nil
 
         public init(
             address: String, type: String, action: Action, fields: [FieldDiff] = [], desired: [String: Value]?,
@@ -69,6 +82,7 @@ public struct Plan: Sendable, Hashable, Codable {
         public var replace = 0
         public var delete = 0
         public var noop = 0
+        public var forget = 0
 
         public init() {}
 
@@ -80,6 +94,7 @@ public struct Plan: Sendable, Hashable, Codable {
                 case .replace: replace
                 case .delete: delete
                 case .noop: noop
+                case .forget: forget
                 }
             }
             set {
@@ -89,6 +104,7 @@ public struct Plan: Sendable, Hashable, Codable {
                 case .replace: replace = newValue
                 case .delete: delete = newValue
                 case .noop: noop = newValue
+                case .forget: forget = newValue
                 }
             }
         }
@@ -102,6 +118,9 @@ public struct Plan: Sendable, Hashable, Codable {
     public var onFailure: Stack.FailureMode
     /// True for a plan made by `destroy`.
     public var isDestroy: Bool
+    /// The fleets whose changes roll out in waves, with the members of each wave; nil or empty
+    /// when none does.
+    public var rollouts: [Rollout]? = nil
 
     public init(
         stack: String, serial: Int64, changes: [Change], stepTimeout: Duration = .seconds(300),

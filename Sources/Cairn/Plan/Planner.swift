@@ -15,7 +15,8 @@ public struct Planner: Sendable {
 
         for address in order {
             guard let resource = byAddress[address] else { continue }
-            let change = planResource(resource, stack: stack, state: state, actions: actions)
+            var change = planResource(resource, stack: stack, state: state, actions: actions)
+            change.cause = Self.cause(of: change, resource: resource, stack: stack)
             actions[address] = change.action
             if change.action == .replace, resource.lifecycle.preventDestroy || (change.prior?.lifecycle.preventDestroy ?? false) {
                 problems.error(
@@ -30,18 +31,26 @@ public struct Planner: Sendable {
         let declared = Set(byAddress.keys)
         let orphans = state.resources.values.filter { !declared.contains($0.address) }
         for record in Self.deletionOrder(orphans) {
+            if let forget = Self.forgetting(record, stack: stack) {
+                changes.append(forget)
+                continue
+            }
             if record.lifecycle.preventDestroy {
                 problems.error(
                     "\(record.address) would be deleted, but its lifecycle sets prevent_destroy",
                     detail: "It is no longer in the spec. Put it back, or apply once with prevent_destroy: false before removing it.",
                     address: record.address, at: stack.source)
             }
-            changes.append(Self.deletion(of: record, retry: stack.defaults.retry))
+            var deletion = Self.deletion(of: record, retry: stack.defaults.retry)
+            deletion.cause = Self.deletionCause(of: record, stack: stack)
+            changes.append(deletion)
         }
         try problems.throwIfErrors()
-        return Plan(
+        var plan = Plan(
             stack: stack.name, serial: state.serial, changes: changes, stepTimeout: stack.defaults.stepTimeout,
             onFailure: stack.defaults.onFailure)
+        plan.assignWaves(stack: stack)
+        return plan
     }
 
     /// A plan that deletes everything recorded for the stack, dependents first.

@@ -5,6 +5,8 @@ public struct ResourceSchema: Sendable {
     public var type: String
     public var properties: [PropertySchema]
     public var outputs: [String]
+    /// Outputs never shown in logs, reports or traces (a generated password, a token).
+    public var sensitiveOutputs: Set<String> = []
     /// How many calls to this type may run at once within a run (nil: no limit of its own).
     public var concurrencyLimit: Int?
 
@@ -94,10 +96,25 @@ public struct PropertySchema: Sendable {
     /// Never shown in logs, plans or reports.
     public var sensitive: Bool
     public var format: Format?
+    /// The server may change this property on its own (a status, a generated value): a
+    /// difference from the declaration is shown as drift, but marked ignored.
+    public var serverManaged: Bool
+    /// How values are compared for drift, beyond plain equality (see ``Normalization``).
+    public var normalizations: [Normalization]
+
+    /// Ways in which two values of a property count as equal although they are not identical,
+    /// so that drift reports leave the server's harmless rewrites out.
+    public enum Normalization: Sendable, Hashable {
+        /// The list's order carries no meaning: `[a, b]` equals `[b, a]` (a multiset comparison).
+        case unorderedList
+        /// The server fills this value in when none is given: absent equals this value.
+        case defaultValue(Value)
+    }
 
     public init(
         _ name: String, _ kind: Kind, required: Bool = false, replaceOnChange: Bool = false,
-        growOnly: Bool = false, sensitive: Bool = false, format: Format? = nil
+        growOnly: Bool = false, sensitive: Bool = false, format: Format? = nil, serverManaged: Bool = false,
+        normalizations: [Normalization] = []
     ) {
         self.name = name
         self.kind = kind
@@ -106,6 +123,8 @@ public struct PropertySchema: Sendable {
         self.growOnly = growOnly
         self.sensitive = sensitive
         self.format = format
+        self.serverManaged = serverManaged
+        self.normalizations = normalizations
     }
 
     private static func article(_ word: String) -> String {

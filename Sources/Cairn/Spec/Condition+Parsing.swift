@@ -11,6 +11,15 @@ extension Condition {
         var parser = ConditionParser(tokens: try ConditionLexer.tokens(of: text))
         self = try parser.parseAll()
     }
+
+    /// Parses what a property's `${...}` may hold beyond a plain name: a condition, or a
+    /// choice `flag.big ? 'large' : 'small'` whose branches may also be resource attributes
+    /// (`flag.cdn ? cdn.domain : web[0].address`). Throws ``SyntaxError`` like
+    /// ``init(parsing:)``.
+    public init(parsingExpression text: String) throws(SyntaxError) {
+        var parser = ConditionParser(tokens: try ConditionLexer.tokens(of: text), attributesInBranches: true)
+        self = try parser.parseAll()
+    }
 }
 
 /// One lexical unit of a condition, with its offset in Unicode scalars.
@@ -19,7 +28,7 @@ struct ConditionToken: Equatable {
         case word(String)
         case string(String)
         case integer(Int)
-        case not, and, or, equal, notEqual, open, close, end
+        case not, and, or, equal, notEqual, open, close, question, colon, end
     }
 
     var kind: Kind
@@ -37,6 +46,8 @@ struct ConditionToken: Equatable {
         case .notEqual: "`!=`"
         case .open: "`(`"
         case .close: "`)`"
+        case .question: "`?`"
+        case .colon: "`:`"
         case .end: "the end"
         }
     }
@@ -60,6 +71,12 @@ enum ConditionLexer {
                 i += 1
             case ")":
                 tokens.append(.init(kind: .close, offset: start))
+                i += 1
+            case "?":
+                tokens.append(.init(kind: .question, offset: start))
+                i += 1
+            case ":":
+                tokens.append(.init(kind: .colon, offset: start))
                 i += 1
             case "!":
                 if peek(1) == "=" {
@@ -111,7 +128,16 @@ enum ConditionLexer {
             default:
                 guard isWordScalar(c) else { throw .init("unexpected character `\(c)`", at: start) }
                 var word = ""
-                while let d = peek(0), isWordScalar(d) || d == "-" || ("0"..."9").contains(d) {
+                while let d = peek(0), isWordScalar(d) || d == "-" || ("0"..."9").contains(d) || d == "[" {
+                    if d == "[" {
+                        // A fleet member (`web[0]`, `web["eu"]`): the brackets belong to the word.
+                        guard let close = scalars[i...].firstIndex(of: "]") else {
+                            throw .init("this `[` is never closed; add a `]`", at: i)
+                        }
+                        word.unicodeScalars.append(contentsOf: scalars[i...close])
+                        i = close + 1
+                        continue
+                    }
                     word.unicodeScalars.append(d)
                     i += 1
                 }
@@ -135,10 +161,15 @@ enum ConditionLexer {
 /// A recursive-descent parser over the tokens of one condition.
 struct ConditionParser {
     let tokens: [ConditionToken]
+    /// Whether a branch of a choice may be a resource attribute (property values only).
+    let attributesInBranches: Bool
     private var position = 0
     private var depth = 0
 
-    init(tokens: [ConditionToken]) { self.tokens = tokens }
+    init(tokens: [ConditionToken], attributesInBranches: Bool = false) {
+        self.tokens = tokens
+        self.attributesInBranches = attributesInBranches
+    }
 
     private var current: ConditionToken { tokens[position] }
 
@@ -146,17 +177,49 @@ struct ConditionParser {
         if current.kind == .end {
             throw .init("the condition is empty; write e.g. flag.NAME, var.NAME == \"value\", true or false", at: 0)
         }
-        let condition = try parseOr()
+        let condition = try parseChoice()
         switch current.kind {
         case .end:
             return condition
         case .close:
             throw .init("this `)` has no matching `(`", at: current.offset)
+        case .colon:
+            throw .init("`:` without a `?` before it; write CONDITION ? VALUE : VALUE", at: current.offset)
         default:
             throw .init(
                 "unexpected \(current.shown) after a complete condition; join conditions with && or ||",
                 at: current.offset)
         }
+    }
+
+    private mutating func parseChoice() throws(Condition.SyntaxError) -> Condition {
+        let condition = try parseOr()
+        guard current.kind == .question else { return condition }
+        let offset = current.offset
+        position += 1
+        try enter(at: offset)
+        defer { depth -= 1 }
+        let whenTrue = try parseBranch()
+        guard current.kind == .colon else {
+            throw .init(
+                "a choice needs both values: write CONDITION ? VALUE : VALUE (found \(current.shown) where `:` was expected)",
+                at: current.offset)
+        }
+        position += 1
+        let whenFalse = try parseBranch()
+        return .choose(condition, whenTrue, whenFalse)
+    }
+
+    /// One value of a choice: a nested choice, or (in a property) a resource attribute alone.
+    private mutating func parseBranch() throws(Condition.SyntaxError) -> Condition {
+        if attributesInBranches, case .word(let word) = current.kind, position + 1 < tokens.count,
+            [.colon, .end, .close].contains(tokens[position + 1].kind),
+            let reference = Template.reference(word), ResourceAddress(parsing: reference.resource) != nil
+        {
+            position += 1
+            return .attribute(reference)
+        }
+        return try parseChoice()
     }
 
     private mutating func parseOr() throws(Condition.SyntaxError) -> Condition {
@@ -207,7 +270,7 @@ struct ConditionParser {
             position += 1
             try enter(at: token.offset)
             defer { depth -= 1 }
-            let inner = try parseOr()
+            let inner = try parseChoice()
             guard current.kind == .close else {
                 if current.kind == .end { throw .init("this `(` is never closed; add a `)`", at: token.offset) }
                 throw .init("expected `)` or an operator here, found \(current.shown)", at: current.offset)
@@ -252,6 +315,10 @@ struct ConditionParser {
             case "flag": return .flag(String(pieces[1]))
             case "var": return .variable(String(pieces[1]))
             case "": break
+            case "count", "each":
+                throw .init(
+                    "\(word) is only known in a member of a fleet (count.index with count:, each.key and "
+                        + "each.value with for_each:)", at: offset)
             default:
                 throw .init(
                     "a condition cannot read resource attributes (\(word)): conditions are decided before anything "

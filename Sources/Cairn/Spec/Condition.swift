@@ -12,6 +12,10 @@ import Foundation
 /// unary      := "!" unary | primary
 /// primary    := "(" condition ")" | true | false | "text" | 'text' | integer | flag.NAME | var.NAME
 /// ```
+///
+/// A property value may also choose between two values, `${flag.big ? 'large' : 'small'}`
+/// (see ``init(parsingExpression:)``): `choice := condition ( "?" branch ":" branch )?`, where
+/// a branch is a choice or, in a property, a resource attribute such as `cdn.domain`.
 public indirect enum Condition: Sendable, Hashable, CustomStringConvertible {
     /// `true`, `false`, a quoted string or an integer.
     case literal(Value)
@@ -29,6 +33,11 @@ public indirect enum Condition: Sendable, Hashable, CustomStringConvertible {
     case equal(Condition, Condition)
     /// `a != b`
     case notEqual(Condition, Condition)
+    /// `c ? a : b`: `a` when `c` is true, `b` when it is false.
+    case choose(Condition, Condition, Condition)
+    /// `name.attribute`: another resource's attribute, known only during the run. Only a
+    /// branch of a choice in a property value may be one.
+    case attribute(Template.Reference)
 
     /// Why a condition's text could not be read, and where (`offset` counts Unicode scalars
     /// from the start of the text).
@@ -73,17 +82,20 @@ public indirect enum Condition: Sendable, Hashable, CustomStringConvertible {
         case .or(let a, let b): "\(a.text(within: precedence)) || \(b.text(within: precedence + 1))"
         case .equal(let a, let b): "\(a.text(within: precedence + 1)) == \(b.text(within: precedence + 1))"
         case .notEqual(let a, let b): "\(a.text(within: precedence + 1)) != \(b.text(within: precedence + 1))"
+        case .choose(let c, let a, let b): "\(c.text(within: 1)) ? \(a.text(within: 0)) : \(b.text(within: 0))"
+        case .attribute(let reference): reference.description
         }
     }
 
-    /// How tightly the condition's operator binds: `||` 1, `&&` 2, `==` 3, `!` 4, values 5.
+    /// How tightly the condition's operator binds: `?:` 0, `||` 1, `&&` 2, `==` 3, `!` 4, values 5.
     private var precedence: Int {
         switch self {
+        case .choose: 0
         case .or: 1
         case .and: 2
         case .equal, .notEqual: 3
         case .not: 4
-        case .literal, .flag, .variable: 5
+        case .literal, .flag, .variable, .attribute: 5
         }
     }
 
@@ -95,10 +107,11 @@ public indirect enum Condition: Sendable, Hashable, CustomStringConvertible {
     public var flagNames: [String] {
         switch self {
         case .flag(let name): [name]
-        case .literal, .variable: []
+        case .literal, .variable, .attribute: []
         case .not(let c): c.flagNames
         case .and(let a, let b), .or(let a, let b), .equal(let a, let b), .notEqual(let a, let b):
             a.flagNames + b.flagNames
+        case .choose(let c, let a, let b): c.flagNames + a.flagNames + b.flagNames
         }
     }
 
@@ -106,10 +119,11 @@ public indirect enum Condition: Sendable, Hashable, CustomStringConvertible {
     public var variableNames: [String] {
         switch self {
         case .variable(let name): [name]
-        case .literal, .flag: []
+        case .literal, .flag, .attribute: []
         case .not(let c): c.variableNames
         case .and(let a, let b), .or(let a, let b), .equal(let a, let b), .notEqual(let a, let b):
             a.variableNames + b.variableNames
+        case .choose(let c, let a, let b): c.variableNames + a.variableNames + b.variableNames
         }
     }
 
@@ -150,7 +164,35 @@ public indirect enum Condition: Sendable, Hashable, CustomStringConvertible {
             return .bool(try Self.same(a, b, flags: flags, variables: variables))
         case .notEqual(let a, let b):
             return .bool(!(try Self.same(a, b, flags: flags, variables: variables)))
+        case .choose:
+            return try selected(flags: flags, variables: variables).value(flags: flags, variables: variables)
+        case .attribute(let reference):
+            throw EvaluationError("\(reference) is known only during the run; a condition cannot read it")
         }
+    }
+
+    /// The value of an expression (a condition, a choice or a single value). Throws
+    /// ``EvaluationError`` as ``evaluate(flags:variables:)`` does, and for a chosen branch that
+    /// is a resource attribute (use ``selected(flags:variables:)`` to get that).
+    public func result(flags: [String: Bool], variables: [String: Value]) throws -> Value {
+        try value(flags: flags, variables: variables)
+    }
+
+    /// The branch a choice takes (following nested choices), or the expression itself when it
+    /// is not a choice. Throws ``EvaluationError`` when a choice's condition is not a boolean.
+    public func selected(flags: [String: Bool], variables: [String: Value]) throws -> Condition {
+        guard case .choose(let c, let a, let b) = self else { return self }
+        let chosen = try c.boolean(for: "?", flags: flags, variables: variables) ? a : b
+        return try chosen.selected(flags: flags, variables: variables)
+    }
+
+    /// The flags that decide which branch a choice takes, and those its chosen value reads,
+    /// in the order written; every flag for an expression that is not a choice.
+    public func decidingFlags(flags: [String: Bool], variables: [String: Value]) -> [String] {
+        guard case .choose(let c, let a, let b) = self,
+            let takes = try? c.boolean(for: "?", flags: flags, variables: variables)
+        else { return flagNames }
+        return c.flagNames + (takes ? a : b).decidingFlags(flags: flags, variables: variables)
     }
 
     private func boolean(for operation: String, flags: [String: Bool], variables: [String: Value]) throws -> Bool {

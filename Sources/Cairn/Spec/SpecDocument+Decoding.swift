@@ -128,8 +128,9 @@ extension SpecDocument {
             if Self.reservedAddresses.contains(address) {
                 diagnostics.error(
                     "resource address `\(address)` is reserved",
-                    detail:
-                        "${\(address).NAME} reads a \(address == "var" ? "variable" : "flag"); choose another address.",
+                    detail: "${\(address).NAME} reads "
+                        + (["var": "a variable", "flag": "a flag", "count": "a fleet member's index"][address]
+                            ?? "a fleet member's key or value") + "; choose another address.",
                     address: address, at: entry.keyLocation)
                 continue
             }
@@ -180,8 +181,38 @@ extension SpecDocument {
             if let e = f["compensate"], let b = bool(e, in: inner, diagnostics: &diagnostics) {
                 declaration.lifecycle.compensate = b
             }
+            if let e = f["on_disable"] {
+                declaration.retainWhenDisabled = onDisable(e, in: inner, diagnostics: &diagnostics)
+            }
+        }
+        readFleet(fields, into: &declaration, diagnostics: &diagnostics)
+        if let ignore = fields["ignore_drift"] {
+            declaration.ignoreDrift = ignoredFields(ignore.value, of: entry.key, diagnostics: &diagnostics)
         }
         return declaration
+    }
+
+    /// `ignore_drift: [field, ...]`: property paths whose drift is shown but not counted.
+    private static func ignoredFields(_ node: SpecNode, of address: String, diagnostics: inout Diagnostics)
+        -> [IgnoredField]
+    {
+        if let single = node.string { return [IgnoredField(path: single, location: node.location)] }
+        guard let elements = node.elements else {
+            diagnostics.error(
+                "ignore_drift of resource \(address) must be a list of property names (found \(node.kindWithArticle))",
+                detail: "Write it as `ignore_drift: [tags, ingress]`.", address: address, at: node.location)
+            return []
+        }
+        return elements.compactMap { element in
+            guard let path = element.string, !path.isEmpty else {
+                diagnostics.error(
+                    "ignore_drift of resource \(address) lists \(element.kindWithArticle), not a property name",
+                    detail: "Write property names, e.g. `ignore_drift: [tags]` or a path such as `tags.owner`.",
+                    address: address, at: element.location)
+                return nil
+            }
+            return IgnoredField(path: path, location: element.location)
+        }
     }
 
     private static func dependencies(_ node: SpecNode, of address: String, diagnostics: inout Diagnostics)

@@ -37,6 +37,24 @@ struct SpecDocument: Sendable {
         var when: SpecNode?
         var retry: RetryPolicy?
         var lifecycle: Resource.Lifecycle
+        /// `ignore_drift` entries: property paths, each with where it is written.
+        var ignoreDrift: [IgnoredField] = []
+        /// `count:` (a whole number, or an expression giving one), when the resource is a fleet.
+        var count: SpecNode? = nil
+        /// `for_each:` (a list of keys or a map of keys to values), when the resource is a fleet.
+        var forEach: SpecNode? = nil
+        /// `rollout:`, read; only a fleet may have one.
+        var rollout: RolloutPolicy? = nil
+        var rolloutLocation: SourceLocation? = nil
+        /// `lifecycle.on_disable: retain`: when `when:` switches the resource off, forget it
+        /// (remove it from state) instead of deleting it.
+        var retainWhenDisabled = false
+    }
+
+    /// One `ignore_drift` entry.
+    struct IgnoredField: Sendable {
+        var path: String
+        var location: SourceLocation
     }
 
     var stack: String?
@@ -54,11 +72,13 @@ struct SpecDocument: Sendable {
     static let flagKeys = ["default", "description"]
     static let defaultsKeys = ["retry", "on_failure", "step_timeout"]
     static let retryKeys = ["max_attempts", "initial_delay", "multiplier", "max_delay", "max_elapsed", "jitter"]
-    static let resourceKeys = ["type", "properties", "depends_on", "when", "retry", "lifecycle"]
-    static let lifecycleKeys = ["prevent_destroy", "compensate"]
+    static let resourceKeys = [
+        "type", "properties", "depends_on", "when", "retry", "lifecycle", "ignore_drift", "count", "for_each", "rollout",
+    ]
+    static let lifecycleKeys = ["prevent_destroy", "compensate", "on_disable"]
 
     /// Addresses that would be read as something else in `${...}` and `when:`.
-    static let reservedAddresses: Set<String> = ["var", "flag"]
+    static let reservedAddresses: Set<String> = ["var", "flag", "count", "each"]
 
     /// Whether `name` is 1 to 63 characters: a first one from `first`, the rest from `rest`.
     static func isName(_ name: String, first: (Character) -> Bool, rest: (Character) -> Bool) -> Bool {

@@ -11,6 +11,10 @@ extension SpecLoader {
         var declared: [String: SpecDocument.ResourceDeclaration]
         /// Addresses left out by their `when`, with the condition that left them out.
         var disabled: [String: String]
+        /// The members of each included fleet, by the fleet's name.
+        var fleets: [String: [FleetMember]] = [:]
+        /// The fleet member being built, when it is one.
+        var member: FleetMember? = nil
 
         var declaredVariables: [String] { document.variables.map(\.name) }
         var declaredFlags: [String] { document.flags.map(\.name) }
@@ -30,28 +34,41 @@ extension SpecLoader {
             scope.declared[declaration.address] = declaration
         }
         var included: [SpecDocument.ResourceDeclaration] = []
+        var disabled: [Stack.DisabledResource] = []
         for declaration in document.resources {
             if let condition = declaration.when,
                 let disabledBy = disablingCondition(
                     condition, of: declaration.address, scope: scope, diagnostics: &diagnostics)
             {
                 scope.disabled[declaration.address] = disabledBy
+                let flags = Self.condition(of: declaration)?.flags ?? []
+                disabled.append(
+                    Stack.DisabledResource(
+                        name: declaration.address, condition: disabledBy,
+                        flags: scope.flags.filter { flags.contains($0.key) }, retain: declaration.retainWhenDisabled))
             } else {
                 included.append(declaration)
             }
         }
+        let fleets = fleets(of: included, scope: scope, diagnostics: &diagnostics)
+        scope.fleets = fleets.mapValues(\.members)
         var resources: [Resource] = []
         var referenceOnlyEdges: [String: Set<String>] = [:]
         for declaration in included {
-            let (resource, referenced) = self.resource(declaration, scope: scope, diagnostics: &diagnostics)
-            resources.append(resource)
-            referenceOnlyEdges[resource.address] = referenced
+            for (resource, referenced) in members(
+                of: declaration, fleet: fleets[declaration.address], scope: scope, diagnostics: &diagnostics)
+            {
+                resources.append(resource)
+                referenceOnlyEdges[resource.address] = referenced
+            }
         }
         reportCycles(in: resources, referenceEdges: referenceOnlyEdges, diagnostics: &diagnostics)
-        return Stack(
+        var stack = Stack(
             name: document.stack ?? "", resources: resources, defaults: document.defaults, flags: scope.flags,
             variables: scope.variables, source: SourceLocation(file: fileName),
             sensitiveVariables: scope.sensitiveVariables)
+        stack.disabled = disabled
+        return stack
     }
 
     /// Reports each cycle among `resources` once, at the resource of the cycle declared first.

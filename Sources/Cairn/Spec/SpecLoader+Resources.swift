@@ -52,10 +52,11 @@ extension SpecLoader {
         }
         let referenced = checkReferences(references, of: address, scope: scope, diagnostics: &diagnostics)
         let dependsOn = checkDependsOn(declaration, scope: scope, diagnostics: &diagnostics)
-        let resource = Resource(
+        var resource = Resource(
             address: address, type: declaration.type ?? "", properties: properties, dependsOn: dependsOn,
             retry: declaration.retry, lifecycle: declaration.lifecycle, location: declaration.location,
             sensitiveProperties: sensitive)
+        resource.ignoreDrift = checkIgnoreDrift(declaration, schema: schema, diagnostics: &diagnostics)
         return (resource, referenced)
     }
 
@@ -80,26 +81,33 @@ extension SpecLoader {
         var referenced: Set<String> = []
         for (reference, location) in references {
             let target = reference.resource
-            if target == address {
+            let name = ResourceAddress.name(of: target)  // the fleet's name for a member
+            if target == address || target == scope.member?.address.description {
                 diagnostics.error(
                     "resource \(address) reads its own attribute ${\(reference)}",
                     detail: "A resource cannot wait for itself; remove the reference.", address: address, at: location)
                 continue
             }
-            guard let declaration = scope.declared[target] else {
+            guard let declaration = scope.declared[name] else {
                 let names = scope.document.resources.map(\.address)
                 diagnostics.error(
-                    "resource \(address) reads ${\(reference)}, but there is no resource `\(target)`",
-                    detail: SpecSuggestions.didYouMean(target, in: names)
+                    "resource \(address) reads ${\(reference)}, but there is no resource `\(name)`",
+                    detail: SpecSuggestions.didYouMean(name, in: names)
                         + "Declared resources: \(SpecSuggestions.list(names)).", address: address, at: location)
                 continue
             }
-            if let condition = scope.disabled[target] {
+            if let condition = scope.disabled[name] {
                 diagnostics.error(
                     "resource \(address) reads ${\(reference)}, but resource \(target) is disabled by its `when` "
                         + "(\(condition) is false)",
                     detail: "Give \(address) a `when` that implies \(target)'s, or change the flags or variables so "
                         + "that \(target) is included.", address: address, at: location)
+                continue
+            }
+            if let problem = fleetProblem(target, name: name, scope: scope) {
+                diagnostics.error(
+                    "resource \(address) reads ${\(reference)}, but \(problem.summary)", detail: problem.detail,
+                    address: address, at: location)
                 continue
             }
             referenced.insert(target)
@@ -124,19 +132,25 @@ extension SpecLoader {
         let address = declaration.address
         for dependency in declaration.dependsOn {
             let target = dependency.address
-            if target == address {
+            let name = ResourceAddress.name(of: target)  // the fleet's name for a member
+            if target == address || target == scope.member?.address.description {
                 diagnostics.error(
                     "resource \(address) depends on itself",
                     detail: "Remove \(address) from its own depends_on.", address: address, at: dependency.location)
-            } else if scope.declared[target] == nil {
+            } else if scope.declared[name] == nil {
                 let names = scope.document.resources.map(\.address)
                 diagnostics.error(
                     "resource \(address) depends on `\(target)`, which is not declared",
-                    detail: SpecSuggestions.didYouMean(target, in: names)
+                    detail: SpecSuggestions.didYouMean(name, in: names)
                         + "Declared resources: \(SpecSuggestions.list(names)).", address: address,
                     at: dependency.location)
-            } else if scope.disabled[target] == nil, !targets.contains(target) {
-                targets.append(target)
+            } else if target != name, let problem = fleetProblem(target, name: name, scope: scope) {
+                diagnostics.error(
+                    "resource \(address) depends on `\(target)`, but \(problem.summary)", detail: problem.detail,
+                    address: address, at: dependency.location)
+            } else if scope.disabled[name] == nil {
+                // A fleet's name stands for every member.
+                for t in dependencyTargets(target, scope: scope) where !targets.contains(t) { targets.append(t) }
             }
         }
         return targets

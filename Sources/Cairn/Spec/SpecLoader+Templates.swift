@@ -41,25 +41,32 @@ extension SpecLoader {
         _ text: String, in node: SpecNode, context: String, scope: Scope, findings: inout TemplateFindings,
         diagnostics: inout Diagnostics
     ) -> Value {
-        guard let parts = Template.parts(of: text) else {
+        guard var parts = Template.parts(of: text) else {
             diagnostics.error(
                 "\(context): `${` is never closed",
                 detail: "Close the expression with `}`, or write `$${` for a literal `${`.",
                 at: node.location(ofTextOffset: Self.offset(of: "${", in: text)))
             return .string(text)
         }
-        var pieces: [Value?] = []  // nil: keep the part as written
-        for part in parts {
-            guard case .expression(let expression) = part else {
+        var pieces: [Value?] = []  // nil: keep the part as written (or as rewritten)
+        var rewritten = false
+        for (n, part) in parts.enumerated() {
+            guard case .expression(let written) = part else {
                 pieces.append(nil)
                 continue
             }
-            let at = node.location(ofTextOffset: max(0, Self.offset(of: expression, in: text) - 2))
+            var expression = written
+            let at = node.location(ofTextOffset: max(0, Self.offset(of: written, in: text) - 2))
             pieces.append(
                 resolve(
-                    expression, at: at, context: context, scope: scope, findings: &findings, diagnostics: &diagnostics))
+                    &expression, whole: parts.count == 1, at: at, context: context, scope: scope,
+                    findings: &findings, diagnostics: &diagnostics))
+            if expression != written {
+                parts[n] = .expression(expression)
+                rewritten = true
+            }
         }
-        guard pieces.contains(where: { $0 != nil }) else { return .string(text) }
+        guard pieces.contains(where: { $0 != nil }) || rewritten else { return .string(text) }
         if parts.count == 1, let value = pieces[0] {
             if case .string(let s) = value { return .string(Self.escaped(s)) }
             return value
@@ -75,12 +82,23 @@ extension SpecLoader {
         return .string(out)
     }
 
-    /// The value of `${var.x}` or `${flag.x}`; nil for a resource reference (recorded in
-    /// `findings`) and for anything that cannot be resolved (reported).
+    /// The value of `${var.x}` or `${flag.x}` (or of a fleet member's `${count.index}`,
+    /// `${each.key}`, `${each.value}`, a choice, a `${web[*].id}` list: see
+    /// ``resolveExtended(_:whole:at:context:scope:findings:diagnostics:)``); nil for a resource
+    /// reference (recorded in `findings`, and written back in canonical form into `expression`)
+    /// and for anything that cannot be resolved (reported).
     private func resolve(
-        _ expression: String, at location: SourceLocation, context: String, scope: Scope,
+        _ expression: inout String, whole: Bool, at location: SourceLocation, context: String, scope: Scope,
         findings: inout TemplateFindings, diagnostics: inout Diagnostics
     ) -> Value? {
+        switch resolveExtended(
+            &expression, whole: whole, at: location, context: context, scope: scope, findings: &findings,
+            diagnostics: &diagnostics)
+        {
+        case .value(let value): return value
+        case .keep: return nil
+        case .notExtended: break
+        }
         if expression.hasPrefix("var.") {
             let name = String(expression.dropFirst(4))
             if let value = scope.variables[name] {
@@ -112,8 +130,8 @@ extension SpecLoader {
         }
         diagnostics.error(
             "\(context): cannot read ${\(expression)}",
-            detail: "Inside ${...} write var.NAME, flag.NAME or RESOURCE.ATTRIBUTE (e.g. ${net.id}); "
-                + "write $${ for a literal ${.", at: location)
+            detail: "Inside ${...} write var.NAME, flag.NAME, RESOURCE.ATTRIBUTE (e.g. ${net.id}) or a choice "
+                + "(e.g. ${flag.big ? 'large' : 'small'}); write $${ for a literal ${.", at: location)
         return nil
     }
 

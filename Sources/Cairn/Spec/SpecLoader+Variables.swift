@@ -52,7 +52,8 @@ extension SpecLoader {
         return values
     }
 
-    /// Each flag's value: `--flag` wins over `CAIRN_FLAG_NAME`, which wins over the default.
+    /// Each flag's value: `--flag` wins over `--flags-file`, which wins over `CAIRN_FLAG_NAME`,
+    /// which wins over the default.
     func resolveFlags(_ document: SpecDocument, fileName: String, diagnostics: inout Diagnostics) -> [String: Bool] {
         let declared = document.flags.map(\.name)
         let at = document.flagsLocation ?? SourceLocation(file: fileName)
@@ -62,9 +63,14 @@ extension SpecLoader {
                 detail: SpecSuggestions.didYouMean(name, in: declared)
                     + "Declared flags: \(SpecSuggestions.list(declared)). Declare it under `flags:` to set it.", at: at)
         }
+        let file = fileFlags(declared: declared, diagnostics: &diagnostics)
         var values: [String: Bool] = [:]
         for flag in document.flags {
             let environmentName = Self.environmentName(for: flag.name, flag: true)
+            if options.flags[flag.name] == nil, let value = file[flag.name] {
+                values[flag.name] = value
+                continue
+            }
             let given: (text: String, source: String)? =
                 if let text = options.flags[flag.name] {
                     (text, "--flag \(flag.name)=\(text)")
@@ -85,6 +91,33 @@ extension SpecLoader {
                     detail: "Use true, false, 1, 0, yes or no.", at: flag.location)
                 values[flag.name] = flag.defaultValue
             }
+        }
+        return values
+    }
+
+    /// The boolean values of `--flags-file`, reporting undeclared names and other kinds of
+    /// values at their place in the file.
+    private func fileFlags(declared: [String], diagnostics: inout Diagnostics) -> [String: Bool] {
+        guard let file = options.flagsFile else { return [:] }
+        var values: [String: Bool] = [:]
+        for (name, entry) in file.entries.sorted(by: { $0.key < $1.key }) {
+            guard declared.contains(name) else {
+                diagnostics.error(
+                    "\(file.source) sets flag `\(name)`, which the spec does not declare",
+                    detail: SpecSuggestions.didYouMean(name, in: declared)
+                        + "Declared flags: \(SpecSuggestions.list(declared)). Remove it from the file, or declare it "
+                        + "under `flags:`.", at: entry.location)
+                continue
+            }
+            guard case .bool(let b) = entry.value else {
+                let found: String =
+                    if case .string(let s) = entry.value { "\"\(s)\"" } else { "\(entry.value.kindName) \(entry.value.interpolated)" }
+                diagnostics.error(
+                    "\(file.source): flag \(name) is true or false (found \(found))",
+                    detail: "Write true or false without quotes.", at: entry.location)
+                continue
+            }
+            values[name] = b
         }
         return values
     }

@@ -45,16 +45,21 @@ public struct SpecLoader: Sendable {
         public var environment: [String: String]
         /// How much a document may cost to read.
         public var limits: Limits
+        /// Flag values from `--flags-file`: they lose to `--flag` and win over the environment
+        /// and defaults.
+        public var flagsFile: FlagFile?
 
         /// Options with values from the command line, the environment and limits.
         public init(
             variables: [String: String] = [:], flags: [String: String] = [:],
-            environment: [String: String] = ProcessInfo.processInfo.environment, limits: Limits = Limits()
+            environment: [String: String] = ProcessInfo.processInfo.environment, limits: Limits = Limits(),
+            flagsFile: FlagFile? = nil
         ) {
             self.variables = variables
             self.flags = flags
             self.environment = environment
             self.limits = limits
+            self.flagsFile = flagsFile
         }
     }
 

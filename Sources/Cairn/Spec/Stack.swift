@@ -14,6 +14,9 @@ public struct Stack: Sendable {
     public var sensitiveVariables: Set<String>
     /// Where the spec was read from (for messages and for `.cairn/` beside it).
     public var source: SourceLocation
+    /// Resources the spec declares but `when:` switches off in this run: the planner deletes
+    /// (or, with `on_disable: retain`, forgets) what is recorded of them.
+    public var disabled: [DisabledResource] = []
 
     public init(
         name: String, resources: [Resource], defaults: Defaults = Defaults(), flags: [String: Bool] = [:],
@@ -68,6 +71,19 @@ public struct Resource: Sendable {
     /// Top-level properties whose value came, wholly or in part, from a sensitive variable:
     /// never shown, like properties the schema marks sensitive.
     public var sensitiveProperties: Set<String>
+    /// Property paths (`tags`, `tags.owner`) whose drift is shown but not counted, nor
+    /// corrected by `reconcile` (`ignore_drift` in the spec).
+    public var ignoreDrift: [String] = []
+    /// The fleet this resource is a member of (`web` for `web[3]`), nil for a single resource.
+    public var fleet: String?
+    /// How the fleet's changes roll out in waves, for a member of a fleet that has `rollout:`.
+    public var rollout: RolloutPolicy?
+    /// The resource's `when:` condition, when it has one (it is true: the resource is included).
+    public var condition: String?
+    /// The flags each property reads (through `${flag.x}` or a choice), by property name; `when`
+    /// and `count` (or `for_each`) name the flags that include the resource and size its fleet.
+    /// The plan names them as the cause of a change.
+    public var flagsRead: [String: [String]] = [:]
 
     public init(
         address: String, type: String, properties: [String: Value], dependsOn: [String] = [],

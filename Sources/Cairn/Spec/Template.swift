@@ -60,12 +60,13 @@ public enum Template {
         }
     }
 
-    /// Parses `name.attribute` into a resource reference; nil for `var.x`, `flag.x` and
-    /// anything that is not of that shape.
+    /// Parses `name.attribute` (or `name[3].attribute`, `name["key"].attribute` for a fleet
+    /// member) into a resource reference; nil for `var.x`, `flag.x`, `count.index`, `each.key`,
+    /// `each.value` and anything that is not of that shape.
     public static func reference(_ expression: String) -> Reference? {
         let pieces = expression.split(separator: ".", omittingEmptySubsequences: false)
         guard pieces.count == 2, !pieces[0].isEmpty, !pieces[1].isEmpty,
-            pieces[0] != "var", pieces[0] != "flag"
+            !["var", "flag", "count", "each"].contains(pieces[0]), !pieces[0].contains(" ")
         else { return nil }
         return Reference(resource: String(pieces[0]), attribute: String(pieces[1]))
     }

@@ -32,7 +32,14 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Flag(help: "Do not re-read what the run touched to check it matches (verify is on by default).")
+    var noVerify = false
+
+    @Flag(help: "Verify each dependency level before the next starts; a mismatch stops (and rolls back) the run.")
+    var verifyEachLevel = false
+
     func validate() throws {
+        if noVerify && verifyEachLevel { throw ValidationError("--verify-each-level cannot be combined with --no-verify") }
         guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1") }
     }
 
@@ -68,9 +75,16 @@ struct ApplyCommand: AsyncParsableCommand {
                 return ExitCodes.success
             }
             let trap = SignalTrap()
+            let verify = VerifyOptions(enabled: !noVerify, eachLevel: verifyEachLevel).scoped(to: stack)
             let result = try await engine.apply(
-                plan, options: Executor.Options(parallelism: parallelism, failureMode: onFailure, stop: trap.stop))
-            Terminal.standardOutput(json ? JSONView.run(result).canonicalJSON : progress.summary(result, title: plan.isDestroy ? "Destroy" : "Apply"))
+                plan, options: Executor.Options(parallelism: parallelism, failureMode: onFailure, stop: trap.stop),
+                verify: verify)
+            if json {
+                Terminal.standardOutput(DriftView.withPlanned(JSONView.run(result), plan).canonicalJSON)
+            } else {
+                Terminal.standardOutput(progress.summary(result, title: plan.isDestroy ? "Destroy" : "Apply"))
+                DriftView(terminal: terminal).printDelta(plan: plan, result: result, quiet: stackOptions.quiet)
+            }
             return ExitCodes.code(for: result)
         }
     }

@@ -4,14 +4,14 @@ import Foundation
 
 struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "log", abstract: "Show a run's journal, in order (the latest run by default).")
+        commandName: "log", abstract: "Show a run's journal, in order (the latest run by default): intents, tries, outcomes, compensations.")
 
     @OptionGroup var stackOptions: StackOptions
 
     @Option(help: "The run to show.")
     var run: String?
 
-    @Flag(help: "One JSON object per line, one per journal event.")
+    @Flag(help: "One JSON object per line, one per journal event (sensitive values hidden).")
     var json = false
 
     func run() async throws {
@@ -25,20 +25,16 @@ struct LogCommand: AsyncParsableCommand {
             }
             let events = try await store.events(runID: runID)
             guard !events.isEmpty else { throw UsageError("no run \(runID) in stack '\(stack.name)'; `cairn status` lists runs") }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            for e in events {
-                if json {
-                    Terminal.standardOutput(String(decoding: try encoder.encode(e), as: UTF8.self))
-                } else {
-                    var line = "#\(e.sequence) \(ISO8601DateFormatter().string(from: e.time)) \(e.kind.rawValue)"
-                    if let a = e.address { line += " \(a)" }
-                    if let a = e.action { line += " \(a)" }
-                    if let n = e.attempt { line += " attempt=\(n)" }
-                    if let s = e.status { line += " \(s)" }
-                    if let c = e.errorClass { line += " [\(c)]" }
-                    if let m = e.message { line += " \(m)" }
+            let (redactor, types) = Redactor(stack: stack, registry: engine.configuration.registry).forRun(events)
+            let shown = events.map { redactor.redact($0, types: types) }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                encoder.dateEncodingStrategy = .iso8601
+                for e in shown { Terminal.standardOutput(String(decoding: try encoder.encode(e), as: UTF8.self)) }
+            } else {
+                let view = LogView(terminal: Terminal(noColor: stackOptions.noColor), verbose: stackOptions.verbose)
+                for line in view.render(shown, timeline: RunTimeline(events: shown, redactor: redactor)) {
                     Terminal.standardOutput(line)
                 }
             }

@@ -11,12 +11,16 @@ struct PlanView {
         var lines: [String] = []
         for change in plan.changes where change.action != .noop {
             lines.append("  " + symbol(change.action) + " " + terminal.bold(change.address) + " " + terminal.dim("(\(change.type))")
-                + (change.action == .replace ? terminal.red("  must be replaced") : ""))
+                + (change.action == .replace ? terminal.red("  must be replaced") : "")
+                + (change.changedOutside == true ? terminal.yellow("  # changed outside Cairn") : "")
+                + rolloutNote(change))
+            if let cause = change.cause { lines.append("      " + terminal.dim("# because \(cause)")) }
             for field in change.fields {
                 lines.append("      " + fieldLine(field, action: change.action))
             }
         }
         lines.append("")
+        lines += rolloutLines(plan)
         let irreversible = plan.changes.filter { $0.compensation == .cannotUndo }.count
         if irreversible > 0 {
             lines.append(terminal.dim(
@@ -27,7 +31,8 @@ struct PlanView {
     }
 
     func summaryText(_ s: Plan.Summary) -> String {
-        "\(s.create) to create, \(s.update) to update, \(s.replace) to replace, \(s.delete) to delete, \(s.noop) unchanged."
+        "\(s.create) to create, \(s.update) to update, \(s.replace) to replace, \(s.delete) to delete, "
+            + (s.forget > 0 ? "\(s.forget) to forget, " : "") + "\(s.noop) unchanged."
     }
 
     private func symbol(_ action: Plan.Action) -> String {
@@ -37,13 +42,15 @@ struct PlanView {
         case .replace: terminal.red("-/+")
         case .delete: terminal.red("-")
         case .noop: " "
+        case .forget: terminal.yellow("-")
         }
     }
 
     private func fieldLine(_ f: Plan.FieldDiff, action: Plan.Action) -> String {
         let after = f.knownAfterApply ? terminal.dim("(known after apply)") : ValueText.render(f.after, sensitive: f.sensitive)
         let before = ValueText.render(f.before, sensitive: f.sensitive)
-        let note = f.forcesReplacement ? terminal.red("  # forces replacement") : ""
+        let note = (f.forcesReplacement ? terminal.red("  # forces replacement") : "")
+            + (f.changedOutside == true ? terminal.yellow("  # changed outside Cairn") : "")
         switch action {
         case .create: return "\(f.path): \(after)"
         case .delete: return terminal.dim("\(f.path): \(before)")
@@ -58,7 +65,9 @@ struct PlanView {
 /// The JSON contracts of DESIGN.md, in one place.
 enum JSONView {
     static func plan(_ plan: Plan) -> Value {
-        .map([
+        withRollouts(
+            plan,
+            .map([
             "stack": .string(plan.stack),
             "serial": .int(Int(plan.serial)),
             "changes": .list(
@@ -66,6 +75,7 @@ enum JSONView {
                     .map([
                         "address": .string(c.address), "type": .string(c.type), "action": .string(c.action.rawValue),
                         "compensation": .string(c.compensation.rawValue),
+                        "changed_outside": .bool(c.changedOutside == true),
                         "fields": .list(
                             c.fields.map { f in
                                 var m: [String: Value] = [
@@ -75,12 +85,13 @@ enum JSONView {
                                 ]
                                 if f.knownAfterApply { m["known_after_apply"] = true }
                                 if f.forcesReplacement { m["forces_replacement"] = true }
+                                if f.changedOutside == true { m["changed_outside"] = true }
                                 return .map(m)
                             }),
                     ])
                 }),
             "summary": summary(plan.summary, noop: true),
-        ])
+        ]))
     }
 
     static func summary(_ s: Plan.Summary, noop: Bool) -> Value {
@@ -88,6 +99,7 @@ enum JSONView {
             "create": .int(s.create), "update": .int(s.update), "replace": .int(s.replace), "delete": .int(s.delete),
         ]
         if noop { m["noop"] = .int(s.noop) }
+        if s.forget > 0 { m["forget"] = .int(s.forget) }
         return .map(m)
     }
 
@@ -98,7 +110,9 @@ enum JSONView {
             "duration_ms": .int(Int(r.duration.timeInterval * 1000)), "serial": .int(Int(r.serial)),
         ]
         if !r.failures.isEmpty { m["failures"] = .list(r.failures.map(failure)) }
+        if let verify = r.verify { m["verify"] = DriftView.json(verify) }
         if !r.remaining.isEmpty { m["remaining"] = .list(r.remaining.map(failure)) }
+        if !r.waves.isEmpty { m["waves"] = .list(r.waves.map(wave)) }
         return .map(m)
     }
 

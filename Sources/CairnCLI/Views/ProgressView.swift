@@ -22,6 +22,7 @@ final class ProgressView: RunObserver {
         case .replace: return "replacing"
         case .delete: return step.address.hasSuffix(Step.deposedSuffix) ? "deleting old" : "deleting"
         case .noop: return "checking"
+        case .forget: return "forgetting (it stays in the world)"
         }
     }
 
@@ -36,6 +37,11 @@ final class ProgressView: RunObserver {
         let ms = Int(event.delay.timeInterval * 1000)
         Terminal.standardOutput(
             "  \(terminal.yellow("↻")) \(step.address): attempt \(event.attempt) failed (\(event.error)); retrying in \(ms)ms")
+    }
+
+    func gateDecided(group: Int, decision: GateDecision) {
+        guard let reason = decision.reason, !quiet || !decision.pass else { return }
+        Terminal.standardOutput("  \(decision.pass ? terminal.cyan("▸") : terminal.red("■")) \(reason)")
     }
 
     func stepFinished(_ step: Step, outcome: StepOutcome, compensation: Bool) {
@@ -71,7 +77,16 @@ final class ProgressView: RunObserver {
         }
         lines.append("\(head) in \(seconds): \(counts); \(r.retries) retries; \(r.compensated) compensated. Run \(r.runID).")
         for f in r.failures { lines.append("  \(terminal.red("✗")) \(f.address): \(f.message)") }
-        if !r.notRun.isEmpty { lines.append("  not run: " + r.notRun.joined(separator: ", ")) }
+        if !r.notRun.isEmpty {
+            // A fleet can leave thousands unrun: name the first ones and count the rest.
+            let more = r.notRun.count > 20 ? ", and \(r.notRun.count - 20) more" : ""
+            lines.append("  not run: " + r.notRun.prefix(20).joined(separator: ", ") + more)
+        }
+        for w in r.waves {
+            lines.append(
+                "  wave \(w.wave) of \(w.fleet): \(w.status.rawValue.replacingOccurrences(of: "_", with: " ")), "
+                    + "\(w.succeeded) of \(w.members) done, \(w.failed) failed (\(w.allowedFailures) allowed)")
+        }
         for f in r.remaining {
             lines.append("  still exists: \(f.address)\(f.id.map { " (\($0))" } ?? ""): \(f.message)")
         }

@@ -35,7 +35,7 @@ extension SimType {
             [
                 PropertySchema("network_id", .string, required: true, replaceOnChange: true),
                 PropertySchema("name", .string, required: true, format: .name),
-                PropertySchema("ingress", .list),
+                PropertySchema("ingress", .list, normalizations: [.unorderedList]),
             ]
         case .volume:
             [
@@ -48,7 +48,7 @@ extension SimType {
                 PropertySchema("subnet_id", .string, required: true, replaceOnChange: true),
                 PropertySchema("image", .string, required: true, replaceOnChange: true),
                 PropertySchema("size", .string, required: true),
-                PropertySchema("security_group_ids", .list),
+                PropertySchema("security_group_ids", .list, normalizations: [.unorderedList]),
             ]
         case .attachment:
             [

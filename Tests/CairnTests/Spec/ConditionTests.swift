@@ -56,7 +56,9 @@ struct ConditionTests {
             ("var.region == \"x", "this string is never closed", 14),
             ("var.a == var.b == var.c", "comparisons do not chain", 15),
             ("flag.a flag.b", "unexpected `flag.b` after a complete condition", 7),
-            ("flag.a ? x", "unexpected character `?`", 7),
+            ("flag.a # x", "unexpected character `#`", 7),
+            ("flag.a ? 'x'", "a choice needs both values", 12),
+            ("flag.a : 'x'", "`:` without a `?` before it", 7),
         ])
     func syntaxErrors(text: String, message: String, offset: Int) {
         #expect(throws: Condition.SyntaxError.self) { try Condition(parsing: text) }

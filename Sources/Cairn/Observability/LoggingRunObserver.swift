@@ -1,0 +1,164 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Writes a run as structured log records through a `Logger` (the library never bootstraps
+/// logging: the caller's logger decides where records go and in what format).
+///
+/// Every record of a step carries the same metadata keys: `run_id`, `step` (the step's index
+/// in its phase), `phase`, `address`, `type`, `action`, `attempt`, `outcome` (`started`,
+/// `retrying`, `ok`, `failed`, `unchanged`, `skipped`), `error_class` (`none` when there is no
+/// error) and `duration_ms`. Levels: step starts and tries at `debug`; retries at `warning`;
+/// finished steps at `info` (`error` when failed); the compensation phase at `notice`.
+///
+/// Watches one run at a time. Sensitive values are scrubbed from messages by `redactor`
+/// (extended with what each run's plan marks sensitive).
+public final class LoggingRunObserver: RunObserver {
+    private struct State {
+        var runID = "-"
+        var redactor: Redactor
+        var started: [String: ContinuousClock.Instant] = [:]
+    }
+
+    private let logger: Logger
+    private let baseRedactor: Redactor
+    private let state: Mutex<State>
+    private let clock = ContinuousClock()
+
+    /// An observer that logs to `logger`, hiding what `redactor` says is sensitive.
+    public init(logger: Logger = Logger(label: "cairn.run"), redactor: Redactor = Redactor()) {
+        self.logger = logger
+        self.baseRedactor = redactor
+        self.state = Mutex(State(redactor: redactor))
+    }
+
+    public func runStarted(runID: String, plan: Plan, operation: String) {
+        let redactor = baseRedactor.including(plan)
+        state.withLock {
+            $0 = State(runID: runID, redactor: redactor)
+        }
+        let s = plan.summary
+        logger.info(
+            "run started",
+            metadata: [
+                "run_id": "\(runID)", "stack": "\(plan.stack)", "operation": "\(operation)",
+                "changes": "\(s.create + s.update + s.replace + s.delete)", "serial": "\(plan.serial)",
+            ])
+    }
+
+    public func phaseStarted(_ phase: RunPhase, runID: String, steps: Int) {
+        let level: Logger.Level = phase == .compensation ? .notice : .debug
+        logger.log(
+            level: level, phase == .compensation ? "compensation started: undoing completed steps" : "phase started",
+            metadata: ["run_id": "\(runID)", "phase": "\(phase.rawValue)", "steps": "\(steps)"])
+    }
+
+    public func phaseFinished(_ phase: RunPhase, runID: String) {
+        logger.debug("phase finished", metadata: ["run_id": "\(runID)", "phase": "\(phase.rawValue)"])
+    }
+
+    public func stepStarted(_ step: Step, compensation: Bool) {
+        let key = Self.key(step, compensation)
+        let runID = state.withLock { s in
+            s.started[key] = clock.now
+            return s.runID
+        }
+        logger.debug(
+            compensation ? "compensation started" : "step started",
+            metadata: metadata(step, runID: runID, compensation: compensation, attempt: 1, outcome: "started", duration: .zero))
+    }
+
+    public func attemptFinished(_ step: Step, attempt: Int, error: ProviderError?, compensation: Bool) {
+        guard logger.logLevel <= .debug else { return }
+        let (runID, elapsed) = context(step, compensation)
+        var meta = metadata(
+            step, runID: runID, compensation: compensation, attempt: attempt, outcome: error == nil ? "ok" : "failed",
+            errorClass: error?.errorClass.rawValue, duration: elapsed)
+        if let error { meta["error"] = "\(scrub(error.description))" }
+        logger.debug("attempt finished", metadata: meta)
+    }
+
+    public func stepRetrying(_ step: Step, event: RetryEvent) {
+        let (runID, elapsed) = context(step, nil)
+        var meta = metadata(
+            step, runID: runID, compensation: nil, attempt: event.attempt, outcome: "retrying",
+            errorClass: event.error.errorClass.rawValue, duration: elapsed)
+        meta["delay_ms"] = "\(Self.milliseconds(event.delay))"
+        meta["error"] = "\(scrub(event.error.description))"
+        logger.warning("attempt \(event.attempt) failed; retrying", metadata: meta)
+    }
+
+    public func stepFinished(_ step: Step, outcome: StepOutcome, compensation: Bool) {
+        let runID = state.withLock { s in
+            s.started[Self.key(step, compensation)] = nil
+            return s.runID
+        }
+        var meta = metadata(
+            step, runID: runID, compensation: compensation, attempt: outcome.attempts, outcome: outcome.status.rawValue,
+            errorClass: outcome.error?.last.errorClass.rawValue, duration: outcome.duration)
+        let verb = compensation ? "compensation" : "step"
+        if let error = outcome.error {
+            meta["error"] = "\(scrub(error.description))"
+            meta["reason"] = "\(error.reason.rawValue)"
+            logger.error("\(verb) failed", metadata: meta)
+        } else {
+            if let id = outcome.id { meta["id"] = "\(id)" }
+            logger.info(outcome.status == .unchanged ? "\(verb) unchanged" : "\(verb) succeeded", metadata: meta)
+        }
+    }
+
+    public func runFinished(_ result: RunResult) {
+        let meta: Logger.Metadata = [
+            "run_id": "\(result.runID)", "status": "\(result.status.rawValue)",
+            "duration_ms": "\(Self.milliseconds(result.duration))", "retries": "\(result.retries)",
+            "compensated": "\(result.compensated)", "failures": "\(result.failures.count)",
+        ]
+        if result.status == .succeeded {
+            logger.info("run finished", metadata: meta)
+        } else {
+            logger.error("run finished", metadata: meta)
+        }
+    }
+
+    public func driftChecked(checked: Int, driftedTypes: [String]) {
+        let meta: Logger.Metadata = ["checked": "\(checked)", "drifted": "\(driftedTypes.count)"]
+        if driftedTypes.isEmpty {
+            logger.info("drift check: in sync", metadata: meta)
+        } else {
+            logger.warning("drift check: drift found", metadata: meta)
+        }
+    }
+
+    private func metadata(
+        _ step: Step, runID: String, compensation: Bool?, attempt: Int, outcome: String, errorClass: String? = nil,
+        duration: Duration
+    ) -> Logger.Metadata {
+        var meta: Logger.Metadata = [
+            "run_id": "\(runID)", "step": "\(step.index)", "address": "\(step.address)", "type": "\(step.type)",
+            "action": "\(step.action.rawValue)", "attempt": "\(attempt)", "outcome": "\(outcome)",
+            "error_class": "\(errorClass ?? "none")", "duration_ms": "\(Self.milliseconds(duration))",
+        ]
+        if let compensation { meta["phase"] = "\(compensation ? RunPhase.compensation.rawValue : RunPhase.forward.rawValue)" }
+        return meta
+    }
+
+    /// The run id and the time since the step started (retry hooks do not say which phase
+    /// they belong to, so either start counts).
+    private func context(_ step: Step, _ compensation: Bool?) -> (String, Duration) {
+        state.withLock { s in
+            let start = compensation.map { s.started[Self.key(step, $0)] }
+                ?? (s.started[Self.key(step, false)] ?? s.started[Self.key(step, true)])
+            return (s.runID, start.map { $0.duration(to: clock.now) } ?? .zero)
+        }
+    }
+
+    private func scrub(_ text: String) -> String { state.withLock { $0.redactor }.scrub(text) }
+
+    private static func key(_ step: Step, _ compensation: Bool) -> String {
+        compensation ? "undo " + step.key : step.key
+    }
+
+    static func milliseconds(_ d: Duration) -> Int64 {
+        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,180 @@
+import Instrumentation
+import Synchronization
+import Tracing
+
+/// Traces a run through swift-distributed-tracing (the tracer defaults to the global one,
+/// which the CLI sets to an OTLP exporter when `OTEL_EXPORTER_OTLP_ENDPOINT` is set).
+///
+/// The span tree: `cairn.run` > `cairn.phase` (`forward`, then `compensation` when a failed
+/// run is rolled back) > `cairn.step` (or `cairn.compensate`) > `cairn.attempt`, one per try
+/// of the provider call; the gaps between attempts are the backoff waits, and each retry is
+/// an event (`retry`) on its step with the error class and delay. Failed attempts and steps
+/// record their error (scrubbed of secrets) and end with an error status.
+///
+/// Watches one run at a time; the run span's parent is the task's current context, if any.
+public final class TracingRunObserver: RunObserver {
+    private struct State {
+        var run: (any Span)?
+        var phase: (any Span)?
+        var steps: [String: any Span] = [:]
+        var attempts: [String: any Span] = [:]
+        var redactor: Redactor
+    }
+
+    private let tracer: any Tracer
+    private let baseRedactor: Redactor
+    private let state: Mutex<State>
+
+    /// An observer that starts spans on `tracer`, hiding what `redactor` says is sensitive.
+    public init(tracer: any Tracer = InstrumentationSystem.tracer, redactor: Redactor = Redactor()) {
+        self.tracer = tracer
+        self.baseRedactor = redactor
+        self.state = Mutex(State(redactor: redactor))
+    }
+
+    public func runStarted(runID: String, plan: Plan, operation: String) {
+        let span = tracer.startSpan("cairn.run", context: ServiceContext.current ?? .topLevel, ofKind: .internal)
+        span.updateAttributes { a in
+            a["cairn.run_id"] = runID
+            a["cairn.stack"] = plan.stack
+            a["cairn.operation"] = operation
+            a["cairn.plan.serial"] = Int(plan.serial)
+            a["cairn.plan.changes"] = plan.changes.filter { $0.action != .noop }.count
+        }
+        let redactor = baseRedactor.including(plan)
+        state.withLock { $0 = State(run: span, redactor: redactor) }
+    }
+
+    public func phaseStarted(_ phase: RunPhase, runID: String, steps: Int) {
+        state.withLock { s in
+            let span = tracer.startSpan(
+                "cairn.phase", context: s.run?.context ?? ServiceContext.current ?? .topLevel, ofKind: .internal)
+            span.updateAttributes { a in
+                a["cairn.phase"] = phase.rawValue
+                a["cairn.steps"] = steps
+            }
+            s.phase = span
+        }
+    }
+
+    public func phaseFinished(_ phase: RunPhase, runID: String) {
+        let span = state.withLock { s in
+            defer { s.phase = nil }
+            return s.phase
+        }
+        span?.end()
+    }
+
+    public func stepStarted(_ step: Step, compensation: Bool) {
+        state.withLock { s in s.steps[Self.key(step, compensation)] = startStep(step, compensation: compensation, in: s) }
+    }
+
+    public func attemptStarted(_ step: Step, attempt: Int, compensation: Bool) {
+        state.withLock { s in
+            let key = Self.key(step, compensation)
+            guard let parent = s.steps[key] else { return }
+            let span = tracer.startSpan("cairn.attempt", context: parent.context, ofKind: .client)
+            span.attributes["cairn.attempt"] = attempt
+            s.attempts[key] = span
+        }
+    }
+
+    public func attemptFinished(_ step: Step, attempt: Int, error: ProviderError?, compensation: Bool) {
+        let (span, redactor) = state.withLock { s in (s.attempts.removeValue(forKey: Self.key(step, compensation)), s.redactor) }
+        guard let span else { return }
+        if let error {
+            let shown = TracedError(error, redactor: redactor)
+            span.attributes["cairn.error_class"] = error.errorClass.rawValue
+            span.recordError(shown)
+            span.setStatus(SpanStatus(code: .error, message: shown.description))
+        } else {
+            span.setStatus(SpanStatus(code: .ok))
+        }
+        span.end()
+    }
+
+    public func stepRetrying(_ step: Step, event: RetryEvent) {
+        let span = state.withLock { s in s.steps[Self.key(step, false)] ?? s.steps[Self.key(step, true)] }
+        span?.addEvent(
+            SpanEvent(
+                name: "retry",
+                attributes: [
+                    "cairn.attempt": .int64(Int64(event.attempt)),
+                    "cairn.error_class": .string(event.error.errorClass.rawValue),
+                    "cairn.delay_ms": .int64(LoggingRunObserver.milliseconds(event.delay)),
+                ]))
+    }
+
+    public func stepFinished(_ step: Step, outcome: StepOutcome, compensation: Bool) {
+        let (span, redactor) = state.withLock { s in
+            let key = Self.key(step, compensation)
+            let span = s.steps.removeValue(forKey: key) ?? startStep(step, compensation: compensation, in: s)
+            return (span, s.redactor)
+        }
+        span.updateAttributes { a in
+            a["cairn.outcome"] = outcome.status.rawValue
+            a["cairn.attempts"] = outcome.attempts
+        }
+        if let failure = outcome.error {
+            let shown = TracedError(failure.last, reason: failure.reason, redactor: redactor)
+            span.attributes["cairn.error_class"] = failure.last.errorClass.rawValue
+            span.recordError(shown)
+            span.setStatus(SpanStatus(code: .error, message: shown.description))
+        }
+        span.end()
+    }
+
+    public func runFinished(_ result: RunResult) {
+        let (run, leftovers) = state.withLock { s in
+            defer {
+                s.run = nil
+                s.phase = nil
+                s.steps = [:]
+                s.attempts = [:]
+            }
+            return (s.run, Array(s.attempts.values) + Array(s.steps.values) + (s.phase.map { [$0] } ?? []))
+        }
+        for span in leftovers { span.end() }
+        guard let run else { return }
+        run.updateAttributes { a in
+            a["cairn.status"] = result.status.rawValue
+            a["cairn.retries"] = result.retries
+            a["cairn.compensated"] = result.compensated
+            a["cairn.failures"] = result.failures.count
+        }
+        if result.status != .succeeded {
+            run.setStatus(SpanStatus(code: .error, message: "run \(result.status.rawValue)"))
+        }
+        run.end()
+    }
+
+    private func startStep(_ step: Step, compensation: Bool, in s: State) -> any Span {
+        let span = tracer.startSpan(
+            compensation ? "cairn.compensate" : "cairn.step",
+            context: s.phase?.context ?? s.run?.context ?? ServiceContext.current ?? .topLevel, ofKind: .internal)
+        span.updateAttributes { a in
+            a["cairn.address"] = step.address
+            a["cairn.type"] = step.type
+            a["cairn.action"] = step.action.rawValue
+            a["cairn.step"] = step.index
+            a["cairn.compensation"] = compensation
+        }
+        return span
+    }
+
+    private static func key(_ step: Step, _ compensation: Bool) -> String {
+        compensation ? "undo " + step.key : step.key
+    }
+}
+
+/// An error as a trace shows it: its class and its message, scrubbed of secrets.
+struct TracedError: Error, CustomStringConvertible {
+    var errorClass: String
+    var description: String
+
+    init(_ error: ProviderError, reason: RetryFailure.Reason? = nil, redactor: Redactor) {
+        errorClass = error.errorClass.rawValue
+        let text = redactor.scrub(error.description)
+        description = reason.map { "\(text) (\($0.rawValue))" } ?? text
+    }
+}

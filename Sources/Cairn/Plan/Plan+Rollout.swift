@@ -1,0 +1,62 @@
+extension Plan {
+    /// A fleet whose changes roll out in waves: which members each wave changes, and the policy
+    /// that decides between waves whether the run goes on.
+    public struct Rollout: Sendable, Hashable, Codable {
+        /// The fleet's name (`web`).
+        public var fleet: String
+        /// Sizes, failure threshold, pause, verification and rollback scope.
+        public var policy: RolloutPolicy
+        /// The addresses each wave changes, wave 1 first.
+        public var waves: [[String]]
+
+        /// A rollout of `fleet` in `waves` under `policy`.
+        public init(fleet: String, policy: RolloutPolicy, waves: [[String]]) {
+            self.fleet = fleet
+            self.policy = policy
+            self.waves = waves
+        }
+    }
+
+    /// True when a rollout asks for each wave to be verified before the next (`verify: true`):
+    /// ``Engine/apply(_:options:verify:operation:)`` then verifies each group of steps (each
+    /// dependency level within each wave) as it finishes, when verification is on.
+    public var verifiesWaves: Bool { (rollouts ?? []).contains { $0.policy.verify } }
+
+    /// How many waves the plan's rollouts have (0 when no fleet rolls out). Waves of different
+    /// fleets with the same number run together.
+    public var waveCount: Int { (rollouts ?? []).map(\.waves.count).max() ?? 0 }
+
+    /// Splits the changes of each fleet that has a rollout into waves and records them: the
+    /// members that the plan creates, updates or replaces, in member order, cut at the policy's
+    /// cumulative sizes (``RolloutPolicy/cumulativeSizes(of:)``). Deletions are not part of a
+    /// wave: they run last, after every wave.
+    mutating func assignWaves(stack: Stack) {
+        var index: [String: Int] = [:]
+        for (i, change) in changes.enumerated() { index[change.address] = i }
+        var fleets: [(name: String, policy: RolloutPolicy)] = []
+        for resource in stack.resources {
+            guard let fleet = resource.fleet, let policy = resource.rollout,
+                !fleets.contains(where: { $0.name == fleet })
+            else { continue }
+            fleets.append((fleet, policy))
+        }
+        var out: [Rollout] = []
+        for (fleet, policy) in fleets {
+            let changing = stack.resources.filter { $0.fleet == fleet }.compactMap { member -> Int? in
+                guard let i = index[member.address] else { return nil }
+                return [.create, .update, .replace].contains(changes[i].action) ? i : nil
+            }
+            guard !changing.isEmpty else { continue }
+            var waves: [[String]] = []
+            var start = 0
+            for end in policy.cumulativeSizes(of: changing.count) {
+                let members = changing[start..<end]
+                for i in members { changes[i].wave = waves.count + 1 }
+                waves.append(members.map { changes[$0].address })
+                start = end
+            }
+            out.append(Rollout(fleet: fleet, policy: policy, waves: waves))
+        }
+        rollouts = out.isEmpty ? nil : out
+    }
+}

@@ -1,0 +1,34 @@
+import Cairn
+import Foundation
+import Logging
+
+/// Writes each record as one JSON object per line: `time` (ISO 8601, milliseconds), `level`,
+/// `label`, `message`, then the metadata's keys (nested metadata as JSON objects and arrays).
+struct JSONLogHandler: LogHandler {
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+    var logLevel: Logger.Level = .info
+    let label: String
+    let sink: LogSink
+
+    init(label: String, sink: LogSink, level: Logger.Level) {
+        self.label = label
+        self.sink = sink
+        self.logLevel = level
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let own = event.metadata { merged.merge(own) { _, new in new } }
+        sink.write(
+            JSONLogLine.render(
+                time: Date(), level: event.level, label: label, message: "\(event.message)", metadata: merged,
+                error: event.error.map { "\($0)" }))
+    }
+}

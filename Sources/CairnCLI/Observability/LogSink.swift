@@ -1,0 +1,34 @@
+import Foundation
+import Synchronization
+
+/// Where log lines go: standard error or a file, one whole line per write, never interleaved.
+final class LogSink: Sendable {
+    private let handle: Mutex<FileHandle>
+
+    init(handle: FileHandle) { self.handle = Mutex(handle) }
+
+    /// Standard error.
+    static let standardError = LogSink(handle: .standardError)
+
+    /// A file, created when missing and appended to otherwise.
+    static func file(_ path: String) throws -> LogSink {
+        let url = URL(fileURLWithPath: path)
+        if !FileManager.default.fileExists(atPath: url.path) {
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                throw UsageError("cannot create the log file \(path): check that its folder exists and is writable")
+            }
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: url)
+            try handle.seekToEnd()
+            return LogSink(handle: handle)
+        } catch {
+            throw UsageError("cannot open the log file \(path): \(error.localizedDescription)")
+        }
+    }
+
+    func write(_ line: String) {
+        let data = Data((line + "\n").utf8)
+        handle.withLock { try? $0.write(contentsOf: data) }
+    }
+}

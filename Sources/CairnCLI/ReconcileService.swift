@@ -1,0 +1,32 @@
+import Cairn
+import Logging
+import ServiceLifecycle
+
+/// The glue between the library's ``ReconcileLoop`` and swift-service-lifecycle: the loop runs
+/// as a `Service` in a `ServiceGroup` that turns SIGTERM and SIGINT into a graceful shutdown,
+/// which asks the loop to stop after the pass in progress.
+struct ReconcileService: Service {
+    let loop: ReconcileLoop
+    let stop = StopRequest()
+    let onPass: @Sendable (ReconcileLoop.Pass) async -> Void
+
+    func run() async throws {
+        let stop = stop
+        _ = await withGracefulShutdownHandler {
+            await loop.run(stop: stop, onPass: onPass)
+        } onGracefulShutdown: {
+            stop.request()
+        }
+    }
+
+    /// Runs `loop` until SIGTERM or SIGINT.
+    static func run(_ loop: ReconcileLoop, onPass: @escaping @Sendable (ReconcileLoop.Pass) async -> Void) async throws
+    {
+        var logger = Logger(label: "cairn.reconcile")
+        logger.logLevel = .warning
+        let group = ServiceGroup(
+            services: [ReconcileService(loop: loop, onPass: onPass)], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        try await group.run()
+    }
+}
