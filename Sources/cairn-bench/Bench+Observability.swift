@@ -88,7 +88,7 @@ extension Bench {
     }
 }
 
-/// Appends whole lines to a file, one write per line (what the CLI's `--log-file` does).
+/// Appends whole lines to a file, one write(2) per line (what the CLI's `--log-file` does).
 private final class LineFile: Sendable {
     private let handle: Mutex<(FileHandle, Int)>
     init(_ url: URL) throws {
@@ -96,9 +96,11 @@ private final class LineFile: Sendable {
         handle = Mutex((try FileHandle(forWritingTo: url), 0))
     }
     func write(_ line: String) {
-        let data = Data((line + "\n").utf8)
+        var text = line
+        text += "\n"
         handle.withLock { state in
-            try? state.0.write(contentsOf: data)
+            let fd = state.0.fileDescriptor
+            text.withUTF8 { bytes in _ = Glibc.write(fd, bytes.baseAddress!, bytes.count) }
             state.1 += 1
         }
     }

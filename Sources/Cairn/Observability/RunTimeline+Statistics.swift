@@ -3,10 +3,15 @@ import Foundation
 extension RunTimeline {
     /// Latency of one resource type's forward steps.
     public struct TypeLatency: Sendable, Hashable {
+        /// The resource type.
         public var type: String
+        /// Finished forward steps of this type.
         public var steps: Int
+        /// Median step duration, in seconds.
         public var p50: TimeInterval
+        /// 95th percentile step duration, in seconds.
         public var p95: TimeInterval
+        /// Retries of this type's steps.
         public var retries: Int
     }
 

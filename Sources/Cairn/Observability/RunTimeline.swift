@@ -13,10 +13,13 @@ public struct RunTimeline: Sendable {
     public struct Attempt: Sendable, Hashable {
         /// 1-based.
         public var number: Int
+        /// When it started (a try: estimated).
         public var start: Date
+        /// When it ended (estimated).
         public var end: Date
         /// `ok`, `failed` (the step's last try failed) or `retried` (a later try followed).
         public var outcome: String
+        /// The error class, when it failed.
         public var errorClass: String?
         /// The error, with sensitive values scrubbed.
         public var message: String?
@@ -28,22 +31,30 @@ public struct RunTimeline: Sendable {
 
     /// One step of the run (forward or compensation).
     public struct Track: Sendable, Hashable {
+        /// The step's address.
         public var address: String
+        /// The resource type.
         public var type: String
+        /// The step's action (`create`, `update`, `delete`, ...).
         public var action: String
+        /// True for a compensation step.
         public var compensation: Bool
         /// Dependency level: 0 for steps that wait for nothing, then one more than the deepest
         /// dependency; deletions come after the creates and updates.
         public var level: Int
+        /// When it started (a try: estimated).
         public var start: Date
         /// When the outcome became durable; nil while in doubt (no outcome journaled).
         public var end: Date?
         /// `ok`, `failed`, `resolved` (found done by asking the provider) or `in_doubt`.
         public var outcome: String
+        /// Its tries, in order (empty when none was journaled).
         public var attempts: [Attempt]
         /// Addresses this step waited for.
         public var dependencies: [String]
+        /// The error class, when it failed.
         public var errorClass: String?
+        /// The error message, scrubbed of secrets.
         public var message: String?
 
         /// How long the step took, from its intent to its outcome.
@@ -54,22 +65,31 @@ public struct RunTimeline: Sendable {
 
     /// A gate between groups of steps (a verified dependency level, a rollout wave).
     public struct Gate: Sendable, Hashable {
+        /// When the gate decided.
         public var time: Date
+        /// False when it halted the run.
         public var passed: Bool
+        /// Why, when the gate said.
         public var reason: String?
     }
 
+    /// The run's id.
     public var runID: String
+    /// The stack (from the journaled plan).
     public var stack: String
+    /// What started the run (`apply`, `destroy`).
     public var operation: String
     /// The run's final status (`running` when the journal has no `run_finished`).
     public var status: String
+    /// When the run started.
     public var started: Date
+    /// When the run finished; nil when it did not.
     public var finished: Date?
     /// The plan journaled when the run started, when it decodes.
     public var plan: Plan?
     /// Forward steps in the order they started, then compensations in the order they started.
     public var tracks: [Track]
+    /// Gates between groups of steps, in order.
     public var gates: [Gate]
 
     /// Rebuilds the timeline of one run from its events (in journal order). Sensitive values

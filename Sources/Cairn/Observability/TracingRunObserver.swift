@@ -11,24 +11,42 @@ import Tracing
 /// an event (`retry`) on its step with the error class and delay. Failed attempts and steps
 /// record their error (scrubbed of secrets) and end with an error status.
 ///
+/// With ``AttemptSpans/whenRetried`` (the default) a step that succeeds at its first try has
+/// no attempt span of its own (its step span is that try), which halves the spans of a healthy
+/// run; a step with a failed try gets a span for every try.
+///
 /// Watches one run at a time; the run span's parent is the task's current context, if any.
 public final class TracingRunObserver: RunObserver {
+    /// Which tries get a `cairn.attempt` span.
+    public enum AttemptSpans: Sendable {
+        /// Every try.
+        case always
+        /// Every try of a step that had a failed one.
+        case whenRetried
+    }
+
     private struct State {
         var run: (any Span)?
         var phase: (any Span)?
         var steps: [String: any Span] = [:]
         var attempts: [String: any Span] = [:]
+        var firstTries: [String: DefaultTracerClock.Instant] = [:]
         var redactor: Redactor
     }
 
     private let tracer: any Tracer
     private let baseRedactor: Redactor
+    private let attemptSpans: AttemptSpans
     private let state: Mutex<State>
 
     /// An observer that starts spans on `tracer`, hiding what `redactor` says is sensitive.
-    public init(tracer: any Tracer = InstrumentationSystem.tracer, redactor: Redactor = Redactor()) {
+    public init(
+        tracer: any Tracer = InstrumentationSystem.tracer, redactor: Redactor = Redactor(),
+        attemptSpans: AttemptSpans = .whenRetried
+    ) {
         self.tracer = tracer
         self.baseRedactor = redactor
+        self.attemptSpans = attemptSpans
         self.state = Mutex(State(redactor: redactor))
     }
 
@@ -73,6 +91,10 @@ public final class TracingRunObserver: RunObserver {
         state.withLock { s in
             let key = Self.key(step, compensation)
             guard let parent = s.steps[key] else { return }
+            if attempt == 1 && attemptSpans == .whenRetried {
+                s.firstTries[key] = DefaultTracerClock.now
+                return
+            }
             let span = tracer.startSpan("cairn.attempt", context: parent.context, ofKind: .client)
             span.attributes["cairn.attempt"] = attempt
             s.attempts[key] = span
@@ -80,7 +102,17 @@ public final class TracingRunObserver: RunObserver {
     }
 
     public func attemptFinished(_ step: Step, attempt: Int, error: ProviderError?, compensation: Bool) {
-        let (span, redactor) = state.withLock { s in (s.attempts.removeValue(forKey: Self.key(step, compensation)), s.redactor) }
+        let (span, redactor) = state.withLock { s -> ((any Span)?, Redactor) in
+            let key = Self.key(step, compensation)
+            if let started = s.firstTries.removeValue(forKey: key) {
+                // A first try that failed gets its span after the fact, from when it started.
+                guard error != nil, let parent = s.steps[key] else { return (nil, s.redactor) }
+                let span = tracer.startSpan("cairn.attempt", context: parent.context, ofKind: .client, at: started)
+                span.attributes["cairn.attempt"] = attempt
+                return (span, s.redactor)
+            }
+            return (s.attempts.removeValue(forKey: key), s.redactor)
+        }
         guard let span else { return }
         if let error {
             let shown = TracedError(error, redactor: redactor)
@@ -131,6 +163,7 @@ public final class TracingRunObserver: RunObserver {
                 s.phase = nil
                 s.steps = [:]
                 s.attempts = [:]
+                s.firstTries = [:]
             }
             return (s.run, Array(s.attempts.values) + Array(s.steps.values) + (s.phase.map { [$0] } ?? []))
         }

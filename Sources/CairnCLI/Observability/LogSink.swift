@@ -28,7 +28,18 @@ final class LogSink: Sendable {
     }
 
     func write(_ line: String) {
-        let data = Data((line + "\n").utf8)
-        handle.withLock { try? $0.write(contentsOf: data) }
+        var text = line
+        text += "\n"
+        handle.withLock { handle in
+            let fd = handle.fileDescriptor
+            text.withUTF8 { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                    if n <= 0 { break }
+                    offset += n
+                }
+            }
+        }
     }
 }
