@@ -157,7 +157,7 @@ extension Value {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .double(let d): out += d.isFinite ? String(d) : "null"
-        case .string(let s): writeString(s, into: &out)
+        case .string(let s): appendJSONString(s, to: &out)
         case .list(let l):
             out += "["
             for (i, e) in l.enumerated() {
@@ -169,7 +169,7 @@ extension Value {
             out += "{"
             for (i, key) in m.keys.sorted().enumerated() {
                 if i > 0 { out += "," }
-                writeString(key, into: &out)
+                appendJSONString(key, to: &out)
                 out += ":"
                 writeJSON(m[key]!, into: &out)
             }
@@ -177,7 +177,8 @@ extension Value {
         }
     }
 
-    private static func writeString(_ s: String, into out: inout String) {
+    /// Appends `s` as a quoted JSON string, escaping what JSON requires.
+    static func appendJSONString(_ s: String, to out: inout String) {
         out += "\""
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
             out += s  // nothing to escape: the common case, appended whole
