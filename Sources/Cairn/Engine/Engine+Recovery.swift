@@ -5,6 +5,22 @@ extension Engine {
         return latest.status == .running || latest.status == .interrupted ? latest : nil
     }
 
+    /// Checks that a new run may start: throws ``LeaseConflict`` when another live run holds the
+    /// stack, and ``UnfinishedRun`` when the last run died or was interrupted (even when there
+    /// is nothing left to change: its journal still has to be closed by resume or rollback).
+    public func checkReadyForNewRun(stack: String) async throws {
+        let lease = try await acquireLease(stack: stack, holder: "cairn (checking the stack)")
+        let unfinished: RunRecord?
+        do {
+            unfinished = try await unfinishedRun(stack: stack)
+        } catch {
+            try? await configuration.store.releaseLease(lease)
+            throw error
+        }
+        try? await configuration.store.releaseLease(lease)
+        if let unfinished { throw UnfinishedRun(run: unfinished) }
+    }
+
     /// Finishes an interrupted run with its own plan and keys (the latest run unless `runID`
     /// is given). Takes the lease over when its holder is gone.
     public func resume(stack: String, runID: String? = nil, options: Executor.Options = Executor.Options()) async throws -> RunResult {

@@ -48,6 +48,7 @@ struct ApplyCommand: AsyncParsableCommand {
             let terminal = Terminal(noColor: stackOptions.noColor)
             let progress = ProgressView(terminal: terminal, quiet: json || stackOptions.quiet)
             let (engine, stack, _) = try Workspace(options: stackOptions).open(observer: progress)
+            try await engine.checkReadyForNewRun(stack: stack.name)
             let plan: Plan
             if let planFile {
                 let data: Data

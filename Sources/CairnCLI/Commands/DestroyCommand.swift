@@ -18,6 +18,7 @@ struct DestroyCommand: AsyncParsableCommand {
             let terminal = Terminal(noColor: stackOptions.noColor)
             let progress = ProgressView(terminal: terminal, quiet: json || stackOptions.quiet)
             let (engine, stack, _) = try Workspace(options: stackOptions).open(observer: progress)
+            try await engine.checkReadyForNewRun(stack: stack.name)
             let plan = try await engine.destroyPlan(stack)
             guard plan.hasChanges else {
                 if json { Terminal.standardOutput(ApplyCommand.noChangesJSON.canonicalJSON) } else {

@@ -45,6 +45,8 @@ struct RecoveryTests {
         #expect(!first.notRun.isEmpty)
 
         await #expect(throws: UnfinishedRun.self) { try await engine.apply(try await engine.plan(stack)) }
+        // Even with nothing left to change, a new run is refused until this one is closed.
+        await #expect(throws: UnfinishedRun.self) { try await engine.checkReadyForNewRun(stack: "crash") }
 
         let resumer = Engine(configuration: .init(
             store: store, registry: ProviderRegistry([memory]), clock: TestClock(), random: RandomSource(seed: 2),
