@@ -19,14 +19,22 @@ struct ReconcileService: Service {
         }
     }
 
-    /// Runs `loop` until SIGTERM or SIGINT.
-    static func run(_ loop: ReconcileLoop, onPass: @escaping @Sendable (ReconcileLoop.Pass) async -> Void) async throws
-    {
+    /// Runs `loop` (and `metrics`, when given) until SIGTERM or SIGINT; if either ends on its
+    /// own, or fails, the other is shut down too.
+    static func run(
+        _ loop: ReconcileLoop, metrics: MetricsEndpoint? = nil,
+        onPass: @escaping @Sendable (ReconcileLoop.Pass) async -> Void
+    ) async throws {
         var logger = Logger(label: "cairn.reconcile")
         logger.logLevel = .warning
+        var services: [any Service] = [ReconcileService(loop: loop, onPass: onPass)]
+        if let metrics { services.append(metrics) }
         let group = ServiceGroup(
-            services: [ReconcileService(loop: loop, onPass: onPass)], gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger)
+            configuration: ServiceGroupConfiguration(
+                services: services.map {
+                    .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
+                },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -2,6 +2,10 @@ import Cairn
 import Foundation
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 @Suite("cairn drift and reconcile, end to end", .serialized)
 struct DriftCLITests {
     /// The id of the first resource of `type` in the simulated world.
@@ -74,5 +78,49 @@ struct DriftCLITests {
         let status = watch.exitStatus(within: 5)
         #expect(status == 0, "\(watch.stdout)\(watch.stderr)")
         #expect(watch.stdout.contains("Stopped."))
+    }
+
+    @Test("reconcile --watch --metrics-port serves the passes' metrics at /metrics and 404 elsewhere")
+    func watchServesMetrics() async throws {
+        let cli = try CLI()
+        try cli.write("cairn.yaml", spec())
+        #expect(try cli.run("apply", "--auto-approve").status == 0)
+        #expect(try cli.run("sim", "edit", try id(cli, type: "sim.dns_record"), "--set", "value=6.6.6.6").status == 0)
+        let watch = try cli.spawn("reconcile", "--watch", "--interval", "1s", "--auto-approve", "--metrics-port", "0")
+        defer { if watch.process.isRunning { watch.process.terminate() } }
+        #expect(
+            watch.wait(upTo: 20) { watch.stdout.contains("pass 1 ") && watch.stdout.contains("Serving metrics at ") },
+            "no pass or no endpoint reported: \(watch.stdout)\(watch.stderr)")
+        let line = try #require(watch.stdout.split(separator: "\n").first { $0.hasPrefix("Serving metrics at ") })
+        let url = try #require(URL(string: String(line.dropFirst("Serving metrics at ".count))))
+
+        let (body, response) = try await URLSession.shared.data(from: url)
+        let text = String(decoding: body, as: UTF8.self)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/plain") == true)
+        #expect(text.contains("cairn_drift_checks_total"), "\(text)")
+        #expect(text.contains(#"cairn_steps_total{type="sim.dns_record",action="update",outcome="ok",phase="forward"} 1"#), "\(text)")
+        #expect(!text.contains("6.6.6.6"), "no property value is a label")
+
+        let elsewhere = url.deletingLastPathComponent().appendingPathComponent("other")
+        let (_, missing) = try await URLSession.shared.data(from: elsewhere)
+        #expect((missing as? HTTPURLResponse)?.statusCode == 404)
+
+        let taken = try cli.run("reconcile", "--watch", "--metrics-port", "\(try #require(url.port))")
+        #expect(taken.status == 2, "a port in use fails before any pass: \(taken.stdout)\(taken.stderr)")
+        #expect(taken.stderr.contains("pick another --metrics-port"), "\(taken.stderr)")
+        #expect(!taken.stdout.contains("pass 1"))
+
+        watch.send(SIGTERM)
+        #expect(watch.exitStatus(within: 5) == 0, "\(watch.stdout)\(watch.stderr)")
+    }
+
+    @Test("--metrics-port without --watch is refused with a hint")
+    func metricsPortNeedsWatch() throws {
+        let cli = try CLI()
+        try cli.write("cairn.yaml", spec())
+        let refused = try cli.run("reconcile", "--metrics-port", "9464")
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--metrics-file"), "\(refused.stderr)")
     }
 }

@@ -28,6 +28,16 @@ struct StepCall: Sendable {
         var result: Result<ResourceSnapshot?, RetryFailure>
         var retries: [RetryEvent]
         var duration: Duration
+
+        /// How the step ended, as observers are told.
+        var outcome: StepOutcome {
+            switch result {
+            case .success(let snapshot):
+                StepOutcome(status: .ok, attempts: retries.count + 1, duration: duration, id: snapshot?.id)
+            case .failure(let failure):
+                StepOutcome(status: .failed, attempts: failure.attempts, duration: duration, error: failure)
+            }
+        }
     }
 
     /// Runs the call with retries and the step timeout. Never throws: failures are results.

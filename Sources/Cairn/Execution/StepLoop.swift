@@ -232,9 +232,7 @@ struct StepLoop {
                 detail: snapshot.map { ["id": .string($0.id)] } ?? [:])
             machine.complete(step.index, succeeded: true)
             outcome.succeeded.append(step.index)
-            configuration.observer.stepFinished(
-                step, outcome: StepOutcome(status: .ok, attempts: completion.retries.count + 1, duration: completion.duration, id: snapshot?.id),
-                compensation: compensation)
+            configuration.observer.stepFinished(step, outcome: completion.outcome, compensation: compensation)
         case .failure(let failure):
             journal.event(
                 outcomeKind, step: step, key: completion.call.key.token, attempt: failure.attempts, status: "failed",
@@ -242,9 +240,7 @@ struct StepLoop {
             machine.complete(step.index, succeeded: false)
             outcome.failures.append(
                 .init(address: step.address, id: state.resources[step.address]?.id, errorClass: failure.last.errorClass.rawValue, message: failure.description))
-            configuration.observer.stepFinished(
-                step, outcome: StepOutcome(status: .failed, attempts: failure.attempts, duration: completion.duration, error: failure),
-                compensation: compensation)
+            configuration.observer.stepFinished(step, outcome: completion.outcome, compensation: compensation)
         }
     }
 }

@@ -29,8 +29,20 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: "How many resources are read, and steps run, at once.")
     var parallelism: Int = 16
 
+    @Option(
+        help: ArgumentHelp(
+            "With --watch, serve Prometheus metrics at http://127.0.0.1:PORT/metrics (0 picks a free port).",
+            valueName: "port"))
+    var metricsPort: Int?
+
     func validate() throws {
         guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1") }
+        if let port = metricsPort {
+            guard watch else {
+                throw ValidationError("--metrics-port serves metrics while --watch runs; for one pass use --metrics-file")
+            }
+            guard (0...65535).contains(port) else { throw ValidationError("--metrics-port takes 0 to 65535, got \(port)") }
+        }
         guard let every = Duration(parsing: interval), every > .zero else {
             throw ValidationError("--interval takes a duration such as 30s or 5m, got '\(interval)'")
         }
@@ -42,6 +54,8 @@ struct ReconcileCommand: AsyncParsableCommand {
             let terminal = Terminal(noColor: stackOptions.noColor)
             let progress = ProgressView(terminal: terminal, quiet: watch ? !stackOptions.verbose : stackOptions.quiet)
             let workspace = Workspace(options: stackOptions)
+            // Before the workspace installs the backends, so that metrics are kept for the port.
+            try Observability.bootstrap(stackOptions.observability, metricsPort: metricsPort)
             let (engine, stack, _) = try workspace.open(observer: progress)
             if watch { return try await runWatch(engine: engine, workspace: workspace) }
             let view = DriftView(terminal: terminal)
@@ -88,9 +102,16 @@ struct ReconcileCommand: AsyncParsableCommand {
         let loop = ReconcileLoop(
             engine: engine, configuration: ReconcileLoop.Configuration(interval: every), options: options,
             loadStack: { try workspace.loadStack(registry: registry) })
+        var endpoint: MetricsEndpoint?
+        if let port = metricsPort, let registry = Observability.metricsRegistry {
+            endpoint = try await MetricsEndpoint.bind(registry: registry, port: port)
+            Terminal.standardOutput("Serving metrics at \(endpoint?.url ?? "")")
+        }
         Terminal.standardOutput(
             "Reconciling every \(interval) (±10%). SIGTERM or Ctrl-C stops after the pass in progress.")
-        try await ReconcileService.run(loop) { pass in Terminal.standardOutput(ReconcileView.line(pass)) }
+        try await ReconcileService.run(loop, metrics: endpoint) { pass in
+            Terminal.standardOutput(ReconcileView.line(pass))
+        }
         Terminal.standardOutput("Stopped.")
         return ExitCodes.success
     }

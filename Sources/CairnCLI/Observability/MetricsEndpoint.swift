@@ -1,87 +1,104 @@
 import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 import Prometheus
 import ServiceLifecycle
 
-/// Serves `GET /metrics` (Prometheus text) on a local port for long-lived commands
-/// (`cairn reconcile --watch --metrics-port N`), as a `Service` that stops on graceful shutdown.
+/// Serves `GET /metrics` (Prometheus text) for long-lived commands (`cairn reconcile --watch
+/// --metrics-port N`), as a `Service` that closes its socket on graceful shutdown.
 ///
-/// A deliberately small HTTP/1.1 server: one request per connection, answered from
-/// `registry`; anything but `GET /metrics` gets 404. It binds `host` (loopback by default).
+/// Built on SwiftNIO's HTTP/1.1 server pipeline: every request is answered from the registry at
+/// the moment it arrives; `HEAD /metrics` gets the headers alone, another method on `/metrics`
+/// gets 405 and any other path 404. It binds loopback by default: Prometheus scrapes from the
+/// same machine or through a tunnel, and nothing else listens.
 struct MetricsEndpoint: Service {
-    let registry: PrometheusCollectorRegistry
-    let port: Int
-    var host = "127.0.0.1"
+    private let channel: any Channel
 
-    /// Why the endpoint could not start.
-    struct StartError: Error, CustomStringConvertible {
-        var description: String
+    /// Binds the socket (before anything else starts, so that a taken port fails the command
+    /// at once, exit 2). With port 0 the system picks a free port; ``url`` says which.
+    static func bind(registry: PrometheusCollectorRegistry, port: Int, host: String = "127.0.0.1") async throws
+        -> MetricsEndpoint
+    {
+        do {
+            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { child in
+                    child.eventLoop.makeCompletedFuture {
+                        try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        try child.pipeline.syncOperations.addHandler(MetricsRequestHandler(registry: registry))
+                    }
+                }
+                .bind(host: host, port: port).get()
+            return MetricsEndpoint(channel: channel)
+        } catch let error as IOError {
+            throw UsageError(
+                "cannot serve /metrics on \(host):\(port): \(String(cString: strerror(error.errnoCode))); "
+                    + "pick another --metrics-port (0 lets the system choose)")
+        } catch {
+            throw UsageError("cannot serve /metrics on \(host):\(port): \(error)")
+        }
     }
 
+    /// Where the metrics are served.
+    var url: String {
+        let address = channel.localAddress
+        return "http://\(address?.ipAddress ?? "127.0.0.1"):\(address?.port ?? 0)/metrics"
+    }
+
+    /// Serves until graceful shutdown, then closes the socket.
     func run() async throws {
-        let fd = try listen()
-        let registry = registry
-        let stopped = AsyncStream<Void>.makeStream()
-        let thread = Thread {
-            while true {
-                let client = accept(fd, nil, nil)
-                if client < 0 { break }
-                Self.answer(client, registry: registry)
-            }
-            stopped.continuation.finish()
-        }
-        thread.start()
+        let channel = channel
         await withGracefulShutdownHandler {
-            for await _ in stopped.stream {}
+            try? await channel.closeFuture.get()
         } onGracefulShutdown: {
-            Glibc.shutdown(fd, Int32(SHUT_RDWR))
-            close(fd)
+            channel.close(promise: nil)
+        }
+    }
+}
+
+/// Answers one HTTP request per connection from the registry, then closes the connection.
+private final class MetricsRequestHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let registry: PrometheusCollectorRegistry
+    private var request: HTTPRequestHead?
+
+    init(registry: PrometheusCollectorRegistry) { self.registry = registry }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): request = head
+        case .body: break
+        case .end:
+            guard let head = request else { return }
+            request = nil
+            respond(to: head, context: context)
         }
     }
 
-    private func listen() throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw StartError(description: "cannot open a socket for /metrics") }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, host, &address.sin_addr)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        let status: HTTPResponseStatus
+        let body: String
+        var headers = HTTPHeaders()
+        if path != "/metrics" {
+            (status, body) = (.notFound, "not found: metrics are served at /metrics\n")
+        } else if head.method != .GET && head.method != .HEAD {
+            (status, body) = (.methodNotAllowed, "only GET and HEAD are served\n")
+            headers.add(name: "Allow", value: "GET, HEAD")
+        } else {
+            (status, body) = (.ok, registry.emitToString())
         }
-        guard bound == 0, Glibc.listen(fd, 16) == 0 else {
-            close(fd)
-            throw StartError(description: "cannot serve /metrics on \(host):\(port): \(String(cString: strerror(errno)))")
+        headers.add(name: "Content-Type", value: status == .ok ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain")
+        headers.add(name: "Content-Length", value: String(body.utf8.count))
+        headers.add(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+        if head.method != .HEAD {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
         }
-        return fd
-    }
-
-    /// Reads one request from `client`, answers it and closes the connection.
-    static func answer(_ client: Int32, registry: PrometheusCollectorRegistry) {
-        defer { close(client) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var request = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while request.count < 16_384 {
-            let n = read(client, &buffer, buffer.count)
-            if n <= 0 { break }
-            request += buffer[0..<n]
-            if request.count >= 4, request.suffix(4) == [13, 10, 13, 10] { break }
-        }
-        let line = String(decoding: request.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self).split(separator: " ")
-        let found = line.count >= 2 && line[0] == "GET" && (line[1] == "/metrics" || line[1].hasPrefix("/metrics?"))
-        let body = found ? registry.emitToString() : "not found: try /metrics\n"
-        let head = "HTTP/1.1 \(found ? "200 OK" : "404 Not Found")\r\n"
-            + "Content-Type: \(found ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain")\r\n"
-            + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
-        let bytes = Array((head + body).utf8)
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            sent += n
-        }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 }
