@@ -7,20 +7,23 @@ import Synchronization
 
 extension Bench {
     /// The cost of watching a run: applies `n` independent resources (zero latency, durable
-    /// journal) five times bare and five times with JSON log records written to a file
-    /// (level info, as `--log-file` does), Prometheus metrics and a recording tracer, alternating,
-    /// and reports the median of each and the overhead.
+    /// journal) bare and with JSON log records written to a file (level info, as `--log-file`
+    /// does), Prometheus metrics and a recording tracer, in pairs (bare first, then watched;
+    /// `CAIRN_BENCH_ROUNDS` pairs, 7 by default), and reports the medians of each and of the
+    /// pairs' overheads (pairing cancels most of the drift of a shared machine).
     static func observability(_ n: Int, parallelism: Int, settings: SimBed.Settings) async throws {
+        let rounds = max(1, Int(ProcessInfo.processInfo.environment["CAIRN_BENCH_ROUNDS"] ?? "") ?? 7)
         var report = BenchReport(bench: "observability")
         report.count("n", n)
         report.count("parallelism", parallelism)
+        report.count("pairs", rounds)
         var bare: [Double] = []
         var observed: [Double] = []
         var bareCPU: [Double] = []
         var observedCPU: [Double] = []
         var records = 0
         var spans = 0
-        for _ in 0..<5 {
+        for _ in 0..<rounds {
             let plain = try await timedApply(n, parallelism: parallelism, settings: settings, observed: false)
             bare.append(plain.seconds)
             bareCPU.append(plain.cpu)
@@ -30,16 +33,17 @@ extension Bench {
             records = run.records
             spans = run.spans
         }
-        let base = bare.sorted()[2]
-        let watched = observed.sorted()[2]
-        report.figure("bare_apply_s", base, unit: "s", "median of 5")
-        report.figure("observed_apply_s", watched, unit: "s", "median of 5: JSON logs to a file, Prometheus, tracer")
-        report.figure("overhead_pct", (watched / base - 1) * 100, unit: "%", "wall time")
-        let baseCPU = bareCPU.sorted()[2]
-        let watchedCPU = observedCPU.sorted()[2]
-        report.figure("bare_cpu_s", baseCPU, unit: "s", "user + system CPU of the apply, median of 5")
-        report.figure("observed_cpu_s", watchedCPU, unit: "s")
-        report.figure("cpu_overhead_pct", (watchedCPU / baseCPU - 1) * 100, unit: "%", "less sensitive to other load")
+        func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+        let overheads = zip(observed, bare).map { ($0 / $1 - 1) * 100 }
+        let cpuOverheads = zip(observedCPU, bareCPU).map { ($0 / $1 - 1) * 100 }
+        report.figure("bare_apply_s", median(bare), unit: "s", "median")
+        report.figure("observed_apply_s", median(observed), unit: "s", "median: JSON logs to a file, Prometheus, tracer")
+        report.figure("overhead_pct", median(overheads), unit: "%", "wall time, median of the pairs")
+        report.figure("overhead_min_pct", overheads.min() ?? 0, unit: "%")
+        report.figure("overhead_max_pct", overheads.max() ?? 0, unit: "%")
+        report.figure("bare_cpu_s", median(bareCPU), unit: "s", "user + system CPU of the apply, median")
+        report.figure("observed_cpu_s", median(observedCPU), unit: "s")
+        report.figure("cpu_overhead_pct", median(cpuOverheads), unit: "%", "median of the pairs")
         report.count("log_records", records)
         report.count("spans", spans)
         report.finish()
@@ -55,17 +59,9 @@ extension Bench {
         let tracer = InMemoryTracer()
         if observed {
             // CAIRN_BENCH_OBSERVE=logs,metrics,traces (the default: all three) picks the observers.
-            let parts = Set(
-                (ProcessInfo.processInfo.environment["CAIRN_BENCH_OBSERVE"] ?? "logs,metrics,traces").split(separator: ","))
-            var logger = Logger(label: "cairn.run") { label in JSONLines(label: label, file: sink) }
-            logger.logLevel = .info
-            var observers: [any RunObserver] = []
-            if parts.contains("logs") { observers.append(LoggingRunObserver(logger: logger)) }
-            if parts.contains("metrics") {
-                observers.append(MetricsRunObserver(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())))
-            }
-            if parts.contains("traces") { observers.append(TracingRunObserver(tracer: tracer)) }
-            configuration.observer = FanOutRunObserver(observers)
+            let parts = (ProcessInfo.processInfo.environment["CAIRN_BENCH_OBSERVE"] ?? "logs,metrics,traces")
+                .split(separator: ",").map(String.init)
+            configuration.observer = FanOutRunObserver(parts.compactMap { observer($0, sink: sink, tracer: tracer) })
         }
         let engine = Engine(configuration: configuration)
         let plan = try await engine.plan(SimStacks.wide(n), refresh: false)
@@ -76,6 +72,72 @@ extension Bench {
         let cpu = cpuSeconds() - cpuBefore
         try expectSucceeded(result)
         return (seconds, cpu, sink.lines, tracer.finishedSpans.count)
+    }
+
+    /// The observer `--log-file` (`logs`), `--metrics-file` (`metrics`) or tracing (`traces`) adds.
+    private static func observer(_ name: String, sink: LineFile, tracer: InMemoryTracer) -> (any RunObserver)? {
+        switch name {
+        case "logs":
+            var logger = Logger(label: "cairn.run") { label in JSONLines(label: label, file: sink) }
+            logger.logLevel = .info
+            return LoggingRunObserver(logger: logger)
+        case "metrics": return MetricsRunObserver(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()))
+        case "traces": return TracingRunObserver(tracer: tracer)
+        default: return nil
+        }
+    }
+
+    /// The cost of each observer alone: the hooks of `n` successful one-try steps (started,
+    /// attempt started and finished, finished), five rounds each, median per step; first from
+    /// one task, then from two at once (as the executor's step tasks call them), where lock
+    /// contention shows. What a step pays for being watched, without the journal's noise.
+    static func observerCost(_ n: Int) async throws {
+        var report = BenchReport(bench: "observer-cost")
+        report.count("n", n)
+        let steps = (0..<n).map { i in
+            Step(
+                index: i, address: "net_\(i)", type: "sim.network", action: .create, phase: .main, dependencies: [],
+                desired: ["cidr": .string("10.0.0.0/16")], prior: nil, resourceDependencies: [], retry: RetryPolicy(),
+                lifecycle: .init())
+        }
+        let plan = Plan(stack: "bench", serial: 1, changes: [])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-observer-cost-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for tasks in [1, 2] {
+            for name in ["logs", "metrics", "traces", "all"] {
+                var perStep: [Double] = []
+                for round in 0..<5 {
+                    let sink = try LineFile(directory.appendingPathComponent("\(name)-\(tasks)-\(round).jsonl"))
+                    let tracer = InMemoryTracer()
+                    let parts = name == "all" ? ["logs", "metrics", "traces"] : [name]
+                    let watcher = FanOutRunObserver(parts.compactMap { observer($0, sink: sink, tracer: tracer) })
+                    watcher.runStarted(runID: "bench", plan: plan, operation: "apply")
+                    let watch = Stopwatch()
+                    await withTaskGroup(of: Void.self) { group in
+                        for task in 0..<tasks {
+                            group.addTask {
+                                for step in steps where step.index % tasks == task {
+                                    watcher.stepStarted(step, compensation: false)
+                                    watcher.attemptStarted(step, attempt: 1, compensation: false)
+                                    watcher.attemptFinished(step, attempt: 1, error: nil, compensation: false)
+                                    watcher.stepFinished(
+                                        step,
+                                        outcome: StepOutcome(status: .ok, attempts: 1, duration: .microseconds(40), id: "id-\(step.index)"),
+                                        compensation: false)
+                                }
+                            }
+                        }
+                    }
+                    perStep.append(watch.seconds / Double(n) * 1e6)
+                    try expect(name == "metrics" || sink.lines + tracer.finishedSpans.count >= n, "every step was recorded")
+                }
+                report.figure(
+                    "\(name)_us_per_step_\(tasks)_task\(tasks == 1 ? "" : "s")", perStep.sorted()[2], unit: "µs",
+                    "wall time per step, median of 5")
+            }
+        }
+        report.finish()
     }
 
     /// User and system CPU time this process has used.
@@ -120,7 +182,7 @@ private struct JSONLines: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let fields = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
+        let fields = metadata.isEmpty ? event.metadata ?? [:] : metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
         file.write(JSONLogLine.render(time: Date(), level: event.level, label: label, message: "\(event.message)", metadata: fields))
     }
 }

@@ -8,6 +8,7 @@ struct BenchCommand {
         case files
         case ceiling
         case observability
+        case observerCost = "observer-cost"
         case drift
     }
 
@@ -29,6 +30,7 @@ struct BenchCommand {
           ceiling [N]            durable commits/s of the state store and raw fsync/s (N writes each)
           drift N                drift of N applied sim resources, 20 ms per read, P at a time, against N·20ms/P
           observability N        apply-wide N bare and with JSON logs, metrics and tracing (5 each): the overhead
+          observer-cost N        CPU per step of each observer's hooks alone (one thread, no executor)
 
         --parallelism P          executor parallelism (default 10) for apply-wide, apply-chain, files; reads at once for drift
 
@@ -86,6 +88,7 @@ struct BenchCommand {
         case .ceiling: try await Bench.ceiling(size)
         case .drift: try await Bench.drift(size, parallelism: parallelism, settings: settings)
         case .observability: try await Bench.observability(size, parallelism: parallelism, settings: settings)
+        case .observerCost: try await Bench.observerCost(size)
         }
     }
 

@@ -55,4 +55,13 @@ public struct StepOutcome: Sendable {
     public var error: RetryFailure?
     /// The id of the resource the step made or changed.
     public var id: String?
+
+    /// An outcome (public so that observers can be tested without running an executor).
+    public init(status: Status, attempts: Int, duration: Duration, error: RetryFailure? = nil, id: String? = nil) {
+        self.status = status
+        self.attempts = attempts
+        self.duration = duration
+        self.error = error
+        self.id = id
+    }
 }

@@ -91,12 +91,16 @@ struct StepLoop {
                 }
                 if let serial = try await journal.flush() { state.serial = serial }
                 for call in calls {
-                    configuration.observer.stepStarted(call.step, compensation: compensation)
+                    // Observers hear of the call from its own task, not from this loop: their
+                    // work (log lines, spans, metrics) then overlaps the loop's journal commits.
                     group.addTask {
-                        inbox.push(
-                            await call.perform(
-                                clock: configuration.clock, random: configuration.random, budget: budget,
-                                timeout: timeout, observer: configuration.observer, compensation: compensation))
+                        let observer = configuration.observer
+                        observer.stepStarted(call.step, compensation: compensation)
+                        let completion = await call.perform(
+                            clock: configuration.clock, random: configuration.random, budget: budget,
+                            timeout: timeout, observer: observer, compensation: compensation)
+                        observer.stepFinished(call.step, outcome: completion.outcome, compensation: compensation)
+                        inbox.push(completion)
                     }
                 }
                 if machine.isFinished { break }
@@ -232,7 +236,6 @@ struct StepLoop {
                 detail: snapshot.map { ["id": .string($0.id)] } ?? [:])
             machine.complete(step.index, succeeded: true)
             outcome.succeeded.append(step.index)
-            configuration.observer.stepFinished(step, outcome: completion.outcome, compensation: compensation)
         case .failure(let failure):
             journal.event(
                 outcomeKind, step: step, key: completion.call.key.token, attempt: failure.attempts, status: "failed",
@@ -240,7 +243,6 @@ struct StepLoop {
             machine.complete(step.index, succeeded: false)
             outcome.failures.append(
                 .init(address: step.address, id: state.resources[step.address]?.id, errorClass: failure.last.errorClass.rawValue, message: failure.description))
-            configuration.observer.stepFinished(step, outcome: completion.outcome, compensation: compensation)
         }
     }
 }

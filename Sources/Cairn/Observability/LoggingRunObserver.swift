@@ -17,7 +17,7 @@ public final class LoggingRunObserver: RunObserver {
     private struct State {
         var runID = "-"
         var redactor: Redactor
-        var started: [String: ContinuousClock.Instant] = [:]
+        var started: [StepKey: ContinuousClock.Instant] = [:]
     }
 
     private let logger: Logger
@@ -134,11 +134,14 @@ public final class LoggingRunObserver: RunObserver {
         duration: Duration
     ) -> Logger.Metadata {
         var meta: Logger.Metadata = [
-            "run_id": "\(runID)", "step": "\(step.index)", "address": "\(step.address)", "type": "\(step.type)",
-            "action": "\(step.action.rawValue)", "attempt": "\(attempt)", "outcome": "\(outcome)",
-            "error_class": "\(errorClass ?? "none")", "duration_ms": "\(Self.milliseconds(duration))",
+            "run_id": .string(runID), "step": .stringConvertible(step.index), "address": .string(step.address),
+            "type": .string(step.type), "action": .string(step.action.rawValue), "attempt": .stringConvertible(attempt),
+            "outcome": .string(outcome), "error_class": .string(errorClass ?? "none"),
+            "duration_ms": .stringConvertible(Self.milliseconds(duration)),
         ]
-        if let compensation { meta["phase"] = "\(compensation ? RunPhase.compensation.rawValue : RunPhase.forward.rawValue)" }
+        if let compensation {
+            meta["phase"] = .string(compensation ? RunPhase.compensation.rawValue : RunPhase.forward.rawValue)
+        }
         return meta
     }
 
@@ -154,8 +157,8 @@ public final class LoggingRunObserver: RunObserver {
 
     private func scrub(_ text: String) -> String { state.withLock { $0.redactor }.scrub(text) }
 
-    private static func key(_ step: Step, _ compensation: Bool) -> String {
-        compensation ? "undo " + step.key : step.key
+    private static func key(_ step: Step, _ compensation: Bool) -> StepKey {
+        StepKey(index: step.index, compensation: compensation)
     }
 
     static func milliseconds(_ d: Duration) -> Int64 {

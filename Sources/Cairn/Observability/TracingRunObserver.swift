@@ -28,9 +28,11 @@ public final class TracingRunObserver: RunObserver {
     private struct State {
         var run: (any Span)?
         var phase: (any Span)?
-        var steps: [String: any Span] = [:]
-        var attempts: [String: any Span] = [:]
-        var firstTries: [String: DefaultTracerClock.Instant] = [:]
+        var steps: [StepKey: any Span] = [:]
+        /// When each step started: its first try starts then (the executor calls the provider
+        /// straight after telling observers the step started).
+        var starts: [StepKey: DefaultTracerClock.Instant] = [:]
+        var attempts: [StepKey: any Span] = [:]
         var redactor: Redactor
     }
 
@@ -84,17 +86,22 @@ public final class TracingRunObserver: RunObserver {
     }
 
     public func stepStarted(_ step: Step, compensation: Bool) {
-        state.withLock { s in s.steps[Self.key(step, compensation)] = startStep(step, compensation: compensation, in: s) }
+        let now = DefaultTracerClock.now
+        // The span starts outside the lock: steps start from several tasks at once.
+        let span = startStep(step, compensation: compensation, parent: state.withLock { Self.parent(of: $0) }, at: now)
+        let key = Self.key(step, compensation)
+        state.withLock { s in
+            s.steps[key] = span
+            s.starts[key] = now
+        }
     }
 
     public func attemptStarted(_ step: Step, attempt: Int, compensation: Bool) {
+        // A first try gets a span only once it has failed (see attemptFinished).
+        if attempt == 1 && attemptSpans == .whenRetried { return }
         state.withLock { s in
             let key = Self.key(step, compensation)
             guard let parent = s.steps[key] else { return }
-            if attempt == 1 && attemptSpans == .whenRetried {
-                s.firstTries[key] = DefaultTracerClock.now
-                return
-            }
             let span = tracer.startSpan("cairn.attempt", context: parent.context, ofKind: .client)
             span.attributes["cairn.attempt"] = attempt
             s.attempts[key] = span
@@ -102,16 +109,17 @@ public final class TracingRunObserver: RunObserver {
     }
 
     public func attemptFinished(_ step: Step, attempt: Int, error: ProviderError?, compensation: Bool) {
+        let firstTry = attempt == 1 && attemptSpans == .whenRetried
+        if firstTry && error == nil { return }
         let (span, redactor) = state.withLock { s -> ((any Span)?, Redactor) in
             let key = Self.key(step, compensation)
-            if let started = s.firstTries.removeValue(forKey: key) {
-                // A first try that failed gets its span after the fact, from when it started.
-                guard error != nil, let parent = s.steps[key] else { return (nil, s.redactor) }
-                let span = tracer.startSpan("cairn.attempt", context: parent.context, ofKind: .client, at: started)
-                span.attributes["cairn.attempt"] = attempt
-                return (span, s.redactor)
-            }
-            return (s.attempts.removeValue(forKey: key), s.redactor)
+            guard firstTry else { return (s.attempts.removeValue(forKey: key), s.redactor) }
+            // A first try that failed gets its span after the fact, from when it started.
+            guard let parent = s.steps[key] else { return (nil, s.redactor) }
+            let span = tracer.startSpan(
+                "cairn.attempt", context: parent.context, ofKind: .client, at: s.starts[key] ?? DefaultTracerClock.now)
+            span.attributes["cairn.attempt"] = attempt
+            return (span, s.redactor)
         }
         guard let span else { return }
         if let error {
@@ -138,11 +146,12 @@ public final class TracingRunObserver: RunObserver {
     }
 
     public func stepFinished(_ step: Step, outcome: StepOutcome, compensation: Bool) {
-        let (span, redactor) = state.withLock { s in
-            let key = Self.key(step, compensation)
-            let span = s.steps.removeValue(forKey: key) ?? startStep(step, compensation: compensation, in: s)
-            return (span, s.redactor)
+        let key = Self.key(step, compensation)
+        let (started, parent, redactor) = state.withLock { s in
+            s.starts[key] = nil
+            return (s.steps.removeValue(forKey: key), Self.parent(of: s), s.redactor)
         }
+        let span = started ?? startStep(step, compensation: compensation, parent: parent, at: DefaultTracerClock.now)
         span.updateAttributes { a in
             a["cairn.outcome"] = outcome.status.rawValue
             a["cairn.attempts"] = outcome.attempts
@@ -163,7 +172,7 @@ public final class TracingRunObserver: RunObserver {
                 s.phase = nil
                 s.steps = [:]
                 s.attempts = [:]
-                s.firstTries = [:]
+                s.starts = [:]
             }
             return (s.run, Array(s.attempts.values) + Array(s.steps.values) + (s.phase.map { [$0] } ?? []))
         }
@@ -181,10 +190,16 @@ public final class TracingRunObserver: RunObserver {
         run.end()
     }
 
-    private func startStep(_ step: Step, compensation: Bool, in s: State) -> any Span {
+    /// The context a step's span is a child of: the phase's, else the run's.
+    private static func parent(of s: State) -> ServiceContext {
+        s.phase?.context ?? s.run?.context ?? ServiceContext.current ?? .topLevel
+    }
+
+    private func startStep(
+        _ step: Step, compensation: Bool, parent: ServiceContext, at instant: DefaultTracerClock.Instant
+    ) -> any Span {
         let span = tracer.startSpan(
-            compensation ? "cairn.compensate" : "cairn.step",
-            context: s.phase?.context ?? s.run?.context ?? ServiceContext.current ?? .topLevel, ofKind: .internal)
+            compensation ? "cairn.compensate" : "cairn.step", context: parent, ofKind: .internal, at: instant)
         span.updateAttributes { a in
             a["cairn.address"] = step.address
             a["cairn.type"] = step.type
@@ -195,9 +210,15 @@ public final class TracingRunObserver: RunObserver {
         return span
     }
 
-    private static func key(_ step: Step, _ compensation: Bool) -> String {
-        compensation ? "undo " + step.key : step.key
+    private static func key(_ step: Step, _ compensation: Bool) -> StepKey {
+        StepKey(index: step.index, compensation: compensation)
     }
+}
+
+/// Which step of a run an observer is following: its index in its phase, and the phase.
+struct StepKey: Hashable {
+    var index: Int
+    var compensation: Bool
 }
 
 /// An error as a trace shows it: its class and its message, scrubbed of secrets.

@@ -180,7 +180,9 @@ extension Value {
     /// Appends `s` as a quoted JSON string, escaping what JSON requires.
     static func appendJSONString(_ s: String, to out: inout String) {
         out += "\""
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        let needsEscape: (UInt8) -> Bool = { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        // Native strings scan as a byte buffer, several times faster than the UTF-8 view.
+        if !(s.utf8.withContiguousStorageIfAvailable { $0.contains(where: needsEscape) } ?? s.utf8.contains(where: needsEscape)) {
             out += s  // nothing to escape: the common case, appended whole
             out += "\""
             return

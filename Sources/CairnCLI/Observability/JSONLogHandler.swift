@@ -2,8 +2,8 @@ import Cairn
 import Foundation
 import Logging
 
-/// Writes each record as one JSON object per line: `time` (ISO 8601, milliseconds), `level`,
-/// `label`, `message`, then the metadata's keys (nested metadata as JSON objects and arrays).
+/// Writes each record as one JSON object per line, as ``JSONLogLine`` renders it: `time`
+/// (ISO 8601, milliseconds), `level`, `label`, `message`, then the metadata's keys.
 struct JSONLogHandler: LogHandler {
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
@@ -23,9 +23,13 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let own = event.metadata { merged.merge(own) { _, new in new } }
+        var merged = event.metadata ?? [:]
+        if !metadata.isEmpty || metadataProvider != nil {
+            // The record's own metadata wins over the provider's, which wins over the handler's.
+            merged = metadata
+            if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+            if let own = event.metadata { merged.merge(own) { _, new in new } }
+        }
         sink.write(
             JSONLogLine.render(
                 time: Date(), level: event.level, label: label, message: "\(event.message)", metadata: merged,
