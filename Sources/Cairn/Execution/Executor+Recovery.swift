@@ -17,10 +17,13 @@ extension Executor {
         journal.batch.run = record
         journal.event(.runResumed, detail: ["serial": .int(Int(state.serial))])
         var live = state
-        let resolved = try await resolveInDoubt(history, state: &live, journal: &journal)
-        return try await drive(
-            plan: history.plan, state: &live, record: record, journal: &journal,
-            alreadySucceeded: history.succeeded.union(resolved), options: options)
+        configuration.observer.runStarted(runID: history.runID, plan: history.plan, operation: history.operation)
+        return try await reportingAbort(runID: history.runID) {
+            let resolved = try await resolveInDoubt(history, state: &live, journal: &journal)
+            return try await drive(
+                plan: history.plan, state: &live, record: record, journal: &journal,
+                alreadySucceeded: history.succeeded.union(resolved), options: options)
+        }
     }
 
     /// Undoes what run `history.runID` completed (and what its in-doubt steps turn out to have
@@ -37,15 +40,17 @@ extension Executor {
         journal.event(.runResumed, detail: ["serial": .int(Int(state.serial)), "for": "rollback"])
         configuration.observer.runStarted(runID: history.runID, plan: history.plan, operation: "rollback")
         var live = state
-        let resolved = try await resolveInDoubt(history, state: &live, journal: &journal)
-        let completed = Step.steps(of: history.plan).filter {
-            (history.succeeded.contains($0.key) || resolved.contains($0.key)) && !history.compensated.contains($0.key)
+        return try await reportingAbort(runID: history.runID) {
+            let resolved = try await resolveInDoubt(history, state: &live, journal: &journal)
+            let completed = Step.steps(of: history.plan).filter {
+                (history.succeeded.contains($0.key) || resolved.contains($0.key)) && !history.compensated.contains($0.key)
+            }
+            var result = RunResult(
+                runID: history.runID, status: .rolledBack, summary: Plan.Summary(), retries: 0, compensated: 0,
+                duration: .zero, failures: [], notRun: [], remaining: [], serial: live.serial)
+            try await compensate(completed, plan: history.plan, state: &live, journal: &journal, options: options, into: &result)
+            return try await finish(record, result: result, state: live, journal: &journal, started: started)
         }
-        var result = RunResult(
-            runID: history.runID, status: .rolledBack, summary: Plan.Summary(), retries: 0, compensated: 0,
-            duration: .zero, failures: [], notRun: [], remaining: [], serial: live.serial)
-        try await compensate(completed, plan: history.plan, state: &live, journal: &journal, options: options, into: &result)
-        return try await finish(record, result: result, state: live, journal: &journal, started: started)
     }
 
     /// Asks providers what became of each step in doubt, before anything is repeated: a create
@@ -56,10 +61,16 @@ extension Executor {
     func resolveInDoubt(_ history: RunHistory, state: inout StackState, journal: inout RunJournal) async throws -> Set<String> {
         var done: Set<String> = []
         let steps = Dictionary(Step.steps(of: history.plan).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let observer = configuration.observer
+        if !history.inDoubt.isEmpty {
+            observer.phaseStarted(.resolution, runID: history.runID, steps: history.inDoubt.count)
+        }
+        defer { if !history.inDoubt.isEmpty { observer.phaseFinished(.resolution, runID: history.runID) } }
         for (key, intent) in history.inDoubt.sorted(by: { $0.key < $1.key }) {
             guard let step = steps[key], let token = intent.idempotencyKey,
                 let provider = configuration.registry.provider(for: step.type)
             else { continue }
+            observer.stepResolving(step)
             let properties = intent.detail["properties"]?.mapValue ?? [:]
             let context = ResourceContext(stack: history.plan.stack, address: step.resourceAddress, type: step.type)
             let changes: [StateChange]?
@@ -87,7 +98,10 @@ extension Executor {
                     return out
                 }
             case .update, .delete:
-                guard let record = state.resources[step.address] else { continue }
+                guard let record = state.resources[step.address] else {
+                    observer.stepResolved(step, applied: false)
+                    continue
+                }
                 let seen = try await withRetry(policy: step.retry, clock: configuration.clock, random: configuration.random) {
                     try await provider.read(ReadRequest(context: context, id: record.id, properties: record.properties))
                 }
@@ -102,10 +116,12 @@ extension Executor {
                     changes = nil
                 }
             case .noop, .forget:
+                observer.stepResolved(step, applied: false)
                 continue
             }
             guard let changes else {
                 journal.event(.resolved, step: step, key: token, status: "not_applied")
+                observer.stepResolved(step, applied: false)
                 continue
             }
             for change in changes {
@@ -113,6 +129,7 @@ extension Executor {
                 journal.change(change)
             }
             journal.event(.resolved, step: step, key: token, status: "ok")
+            observer.stepResolved(step, applied: true)
             done.insert(key)
         }
         if let serial = try await journal.flush() { state.serial = serial }

@@ -85,12 +85,27 @@ public struct Executor: Sendable {
             .runStarted,
             detail: ["operation": .string(operation), "serial": .int(Int(plan.serial)), "plan": .string(planJSON)])
         var live = state
-        return try await drive(
-            plan: plan, state: &live, record: record, journal: &journal, alreadySucceeded: [], options: options)
+        configuration.observer.runStarted(runID: runID, plan: plan, operation: operation)
+        return try await reportingAbort(runID: runID) {
+            try await drive(
+                plan: plan, state: &live, record: record, journal: &journal, alreadySucceeded: [], options: options)
+        }
+    }
+
+    /// Runs `body`, telling observers the run aborted if it throws (the run then has no final
+    /// status: no `runFinished` comes).
+    func reportingAbort<T>(runID: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            configuration.observer.runAborted(runID: runID, error: error)
+            throw error
+        }
     }
 
     /// The forward pass over a plan's steps and, when it fails under `rollback`, the
-    /// compensation of what it completed; then the run's final status.
+    /// compensation of what it completed; then the run's final status. The caller has told
+    /// observers the run started.
     func drive(
         plan: Plan, state live: inout StackState, record: RunRecord, journal: inout RunJournal,
         alreadySucceeded: Set<String>, options: Options
@@ -103,7 +118,6 @@ public struct Executor: Sendable {
         let waveGate = WaveGate(plan: plan, steps: steps, inner: options.gate)
         var options = options
         if let waveGate { options.gate = waveGate }
-        configuration.observer.runStarted(runID: record.runID, plan: plan, operation: record.operation)
         var forwardLoop = loop(
             steps: steps, mode: mode, options: options, plan: plan, runID: record.runID, compensation: false, done: done)
         configuration.observer.phaseStarted(.forward, runID: record.runID, steps: steps.count - done.count)

@@ -5,6 +5,15 @@ public protocol RunObserver: Sendable {
     func runStarted(runID: String, plan: Plan, operation: String)
     /// A run ended, with its result.
     func runFinished(_ result: RunResult)
+    /// A run stopped without a final status because `error` was thrown (its journal could not
+    /// be written, or an in-doubt step could not be resolved); it stays unfinished in the
+    /// journal, for `resume` or `rollback`. Either this or ``runFinished(_:)`` ends a run.
+    func runAborted(runID: String, error: any Error)
+    /// The executor asks the provider what became of `step`, left in doubt by a crash.
+    func stepResolving(_ step: Step)
+    /// The provider answered: `applied` is true when the step had taken effect (it is recorded
+    /// as done), false when it had not (it runs again).
+    func stepResolved(_ step: Step, applied: Bool)
     /// A step's intent is durable and its provider call starts.
     func stepStarted(_ step: Step, compensation: Bool)
     /// A try failed and will be retried after `event.delay`.
@@ -29,6 +38,9 @@ public protocol RunObserver: Sendable {
 extension RunObserver {
     public func runStarted(runID: String, plan: Plan, operation: String) {}
     public func runFinished(_ result: RunResult) {}
+    public func runAborted(runID: String, error: any Error) {}
+    public func stepResolving(_ step: Step) {}
+    public func stepResolved(_ step: Step, applied: Bool) {}
     public func stepStarted(_ step: Step, compensation: Bool) {}
     public func stepRetrying(_ step: Step, event: RetryEvent) {}
     public func stepFinished(_ step: Step, outcome: StepOutcome, compensation: Bool) {}

@@ -189,6 +189,12 @@ struct StepLoop {
         return detail
     }
 
+    /// How long the provider call took, tries and waits included (the outcome's own time is
+    /// when it became durable, a commit later).
+    private func callTime(_ completion: StepCall.Completion) -> Value {
+        .int(Int(completion.duration.timeInterval * 1000))
+    }
+
     private mutating func record(
         _ completion: StepCall.Completion, state: inout StackState, journal: inout RunJournal, outcome: inout Outcome
     ) {
@@ -196,7 +202,11 @@ struct StepLoop {
         for retry in completion.retries {
             journal.event(
                 .attempt, step: step, key: completion.call.key.token, attempt: retry.attempt, status: "retrying",
-                error: retry.error, detail: ["delay_ms": .int(Int(retry.delay.timeInterval * 1000))])
+                error: retry.error,
+                detail: [
+                    "delay_ms": .int(Int(retry.delay.timeInterval * 1000)),
+                    "failed_after_ms": .int(Int(retry.elapsed.timeInterval * 1000)),
+                ])
         }
         outcome.retries += completion.retries.count
         switch completion.result {
@@ -233,13 +243,13 @@ struct StepLoop {
             }
             journal.event(
                 outcomeKind, step: step, key: completion.call.key.token, attempt: completion.retries.count + 1, status: "ok",
-                detail: snapshot.map { ["id": .string($0.id)] } ?? [:])
+                detail: snapshot.map { ["id": .string($0.id), "call_ms": callTime(completion)] } ?? ["call_ms": callTime(completion)])
             machine.complete(step.index, succeeded: true)
             outcome.succeeded.append(step.index)
         case .failure(let failure):
             journal.event(
                 outcomeKind, step: step, key: completion.call.key.token, attempt: failure.attempts, status: "failed",
-                error: failure.last, detail: ["reason": .string(failure.reason.rawValue)])
+                error: failure.last, detail: ["reason": .string(failure.reason.rawValue), "call_ms": callTime(completion)])
             machine.complete(step.index, succeeded: false)
             outcome.failures.append(
                 .init(address: step.address, id: state.resources[step.address]?.id, errorClass: failure.last.errorClass.rawValue, message: failure.description))

@@ -15,6 +15,18 @@ public struct FanOutRunObserver: RunObserver {
         for o in observers { o.runFinished(result) }
     }
 
+    public func runAborted(runID: String, error: any Error) {
+        for o in observers { o.runAborted(runID: runID, error: error) }
+    }
+
+    public func stepResolving(_ step: Step) {
+        for o in observers { o.stepResolving(step) }
+    }
+
+    public func stepResolved(_ step: Step, applied: Bool) {
+        for o in observers { o.stepResolved(step, applied: applied) }
+    }
+
     public func phaseStarted(_ phase: RunPhase, runID: String, steps: Int) {
         for o in observers { o.phaseStarted(phase, runID: runID, steps: steps) }
     }

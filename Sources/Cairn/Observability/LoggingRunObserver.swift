@@ -7,9 +7,11 @@ import Synchronization
 ///
 /// Every record of a step carries the same metadata keys: `run_id`, `step` (the step's index
 /// in its phase), `phase`, `address`, `type`, `action`, `attempt`, `outcome` (`started`,
-/// `retrying`, `ok`, `failed`, `unchanged`, `skipped`), `error_class` (`none` when there is no
-/// error) and `duration_ms`. Levels: step starts and tries at `debug`; retries at `warning`;
-/// finished steps at `info` (`error` when failed); the compensation phase at `notice`.
+/// `retrying`, `ok`, `failed`, `unchanged`, `skipped`; `applied` / `not_applied` for a step
+/// resolved after a crash), `error_class` (`none` when there is no error) and `duration_ms`.
+/// Levels: step starts and tries at `debug`; retries at `warning`; finished and resolved steps
+/// at `info` (`error` when failed); the resolution and compensation phases at `notice`; a run
+/// aborted by an error at `error`.
 ///
 /// Watches one run at a time. Sensitive values are scrubbed from messages by `redactor`
 /// (extended with what each run's plan marks sensitive).
@@ -47,10 +49,13 @@ public final class LoggingRunObserver: RunObserver {
     }
 
     public func phaseStarted(_ phase: RunPhase, runID: String, steps: Int) {
-        let level: Logger.Level = phase == .compensation ? .notice : .debug
-        logger.log(
-            level: level, phase == .compensation ? "compensation started: undoing completed steps" : "phase started",
-            metadata: ["run_id": "\(runID)", "phase": "\(phase.rawValue)", "steps": "\(steps)"])
+        let (level, message): (Logger.Level, Logger.Message) =
+            switch phase {
+            case .forward: (.debug, "phase started")
+            case .compensation: (.notice, "compensation started: undoing completed steps")
+            case .resolution: (.notice, "resolving the steps a crash left in doubt before anything repeats")
+            }
+        logger.log(level: level, message, metadata: ["run_id": "\(runID)", "phase": "\(phase.rawValue)", "steps": "\(steps)"])
     }
 
     public func phaseFinished(_ phase: RunPhase, runID: String) {
@@ -118,6 +123,32 @@ public final class LoggingRunObserver: RunObserver {
         } else {
             logger.error("run finished", metadata: meta)
         }
+    }
+
+    public func runAborted(runID: String, error: any Error) {
+        logger.error(
+            "run aborted: it stays unfinished; `cairn resume` continues it, `cairn rollback` undoes it",
+            metadata: [
+                "run_id": .string(runID), "status": "aborted",
+                "error": .string(scrub("\(error)")),
+            ])
+    }
+
+    public func stepResolving(_ step: Step) {
+        let runID = state.withLock { $0.runID }
+        logger.debug(
+            "resolving in-doubt step",
+            metadata: metadata(step, runID: runID, compensation: nil, attempt: 0, outcome: "resolving", duration: .zero))
+    }
+
+    public func stepResolved(_ step: Step, applied: Bool) {
+        let runID = state.withLock { $0.runID }
+        var meta = metadata(
+            step, runID: runID, compensation: nil, attempt: 0, outcome: applied ? "applied" : "not_applied", duration: .zero)
+        meta["phase"] = .string(RunPhase.resolution.rawValue)
+        logger.info(
+            applied ? "in-doubt step had taken effect: recorded as done" : "in-doubt step had not taken effect: it runs again",
+            metadata: meta)
     }
 
     public func driftChecked(checked: Int, driftedTypes: [String]) {

@@ -24,7 +24,11 @@ public final class MetricsRunObserver: RunObserver {
         public static let throttledWaitDuration = "cairn_throttled_wait_seconds"
         /// Counter: compensation steps that ended, by `type` and `outcome`.
         public static let compensations = "cairn_compensations_total"
-        /// Counter: runs that ended, by `operation` and `status`.
+        /// Counter: steps left in doubt by a crash and resolved by asking their provider, by
+        /// `type` and `outcome` (`applied`, `not_applied`).
+        public static let resolutions = "cairn_resolutions_total"
+        /// Counter: runs that ended, by `operation` and `status` (`aborted` when an error
+        /// stopped the run without a final status).
         public static let runs = "cairn_runs_total"
         /// Timer (histogram): how long runs took, by `operation` and `status`.
         public static let runDuration = "cairn_run_duration_seconds"
@@ -104,6 +108,20 @@ public final class MetricsRunObserver: RunObserver {
         Counter(label: Names.runs, dimensions: dimensions, factory: factory).increment()
         Timer(label: Names.runDuration, dimensions: dimensions, factory: factory)
             .recordNanoseconds(Self.nanoseconds(result.duration))
+    }
+
+    public func runAborted(runID: String, error: any Error) {
+        let operation = operations.withLock { $0.removeValue(forKey: runID) } ?? "apply"
+        Counter(label: Names.runs, dimensions: [("operation", operation), ("status", "aborted")], factory: factory).increment()
+        // Steps still under way when the run aborted will not report their end.
+        inFlightGauge.record(inFlight.withLock { n in
+            n = 0
+            return n
+        })
+    }
+
+    public func stepResolved(_ step: Step, applied: Bool) {
+        counter(Names.resolutions, [("type", step.type), ("outcome", applied ? "applied" : "not_applied")]).increment()
     }
 
     public func driftChecked(checked: Int, driftedTypes: [String]) {

@@ -5,17 +5,18 @@ import Foundation
 /// compensations that undid it. `cairn report` draws it; its statistics are in
 /// `RunTimeline+Statistics.swift`.
 ///
-/// The journal records when a step's intent became durable and when its outcome did, and the
-/// backoff delay after each failed try; the times of the individual tries are estimated from
-/// those (the step's time less its waits, shared evenly among its tries).
+/// The journal records when a step's intent became durable and when its outcome did, how long
+/// its provider call took, and for each failed try when it failed and the backoff delay after
+/// it; the tries are drawn from those. The gap between the end of the call and the end of the
+/// step is the wait for the outcome's commit.
 public struct RunTimeline: Sendable {
     /// One try of a step's provider call.
     public struct Attempt: Sendable, Hashable {
         /// 1-based.
         public var number: Int
-        /// When it started (a try: estimated).
+        /// When it started (measured from the step's intent).
         public var start: Date
-        /// When it ended (estimated).
+        /// When it ended.
         public var end: Date
         /// `ok`, `failed` (the step's last try failed) or `retried` (a later try followed).
         public var outcome: String
@@ -42,7 +43,7 @@ public struct RunTimeline: Sendable {
         /// Dependency level: 0 for steps that wait for nothing, then one more than the deepest
         /// dependency; deletions come after the creates and updates.
         public var level: Int
-        /// When it started (a try: estimated).
+        /// When its intent was journaled.
         public var start: Date
         /// When the outcome became durable; nil while in doubt (no outcome journaled).
         public var end: Date?
@@ -144,12 +145,16 @@ public struct RunTimeline: Sendable {
         self.gates = gates
     }
 
-    /// The tries of a finished step: `retries` are its `attempt` events (each with `delay_ms`),
-    /// `last` its outcome. Try times are estimated (see the type's discussion).
+    /// The tries of a finished step: `retries` are its `attempt` events (each with `delay_ms`
+    /// and, since it is journaled, `failed_after_ms`), `last` its outcome (with `call_ms`). A
+    /// try ends when it failed, measured from the start of the call; journals without those
+    /// times share the step's time less its waits evenly among its tries.
     static func attempts(of track: Track, retries: [JournalEvent], last: JournalEvent, redactor: Redactor) -> [Attempt] {
         guard let end = track.end, last.kind != .resolved else { return [] }
         let count = max(last.attempt ?? (retries.count + 1), retries.count + 1)
-        let waits = retries.map { TimeInterval($0.detail["delay_ms"]?.intValue ?? 0) / 1000 }
+        let waits = retries.map { seconds($0.detail["delay_ms"]) ?? 0 }
+        let failedAfter = retries.map { seconds($0.detail["failed_after_ms"]) }
+        let callEnd = seconds(last.detail["call_ms"]).map { min(end, track.start.addingTimeInterval($0)) } ?? end
         let working = max(0, end.timeIntervalSince(track.start) - waits.reduce(0, +))
         let each = working / Double(count)
         var cursor = track.start
@@ -157,7 +162,14 @@ public struct RunTimeline: Sendable {
         for n in 1...count {
             let retry = n <= retries.count ? retries[n - 1] : nil
             let wait = n <= waits.count ? waits[n - 1] : 0
-            let finish = n == count ? max(cursor, end) : cursor.addingTimeInterval(each)
+            let finish: Date
+            if n == count {
+                finish = max(cursor, callEnd)
+            } else if let after = failedAfter[n - 1] {
+                finish = max(cursor, min(callEnd, track.start.addingTimeInterval(after)))
+            } else {
+                finish = cursor.addingTimeInterval(each)
+            }
             out.append(
                 Attempt(
                     number: n, start: cursor, end: finish,
@@ -167,6 +179,10 @@ public struct RunTimeline: Sendable {
             cursor = finish.addingTimeInterval(wait)
         }
         return out
+    }
+
+    private static func seconds(_ milliseconds: Value?) -> TimeInterval? {
+        milliseconds?.intValue.map { TimeInterval($0) / 1000 }
     }
 
     /// Each planned address's type, dependencies (within the plan) and dependency level.

@@ -5,9 +5,10 @@ import Tracing
 /// Traces a run through swift-distributed-tracing (the tracer defaults to the global one,
 /// which the CLI sets to an OTLP exporter when `OTEL_EXPORTER_OTLP_ENDPOINT` is set).
 ///
-/// The span tree: `cairn.run` > `cairn.phase` (`forward`, then `compensation` when a failed
-/// run is rolled back) > `cairn.step` (or `cairn.compensate`) > `cairn.attempt`, one per try
-/// of the provider call; the gaps between attempts are the backoff waits, and each retry is
+/// The span tree: `cairn.run` > `cairn.phase` (`resolution` when a resumed or rolled-back run
+/// had steps in doubt, `forward`, then `compensation` when a failed run is rolled back) >
+/// `cairn.resolve`, `cairn.step` (or `cairn.compensate`) > `cairn.attempt`, one per try of the
+/// provider call; the gaps between attempts are the backoff waits, and each retry is
 /// an event (`retry`) on its step with the error class and delay. Failed attempts and steps
 /// record their error (scrubbed of secrets) and end with an error status.
 ///
@@ -33,6 +34,8 @@ public final class TracingRunObserver: RunObserver {
         /// straight after telling observers the step started).
         var starts: [StepKey: DefaultTracerClock.Instant] = [:]
         var attempts: [StepKey: any Span] = [:]
+        /// In-doubt steps being resolved, by index.
+        var resolving: [Int: any Span] = [:]
         var redactor: Redactor
     }
 
@@ -166,18 +169,7 @@ public final class TracingRunObserver: RunObserver {
     }
 
     public func runFinished(_ result: RunResult) {
-        let (run, leftovers) = state.withLock { s in
-            defer {
-                s.run = nil
-                s.phase = nil
-                s.steps = [:]
-                s.attempts = [:]
-                s.starts = [:]
-            }
-            return (s.run, Array(s.attempts.values) + Array(s.steps.values) + (s.phase.map { [$0] } ?? []))
-        }
-        for span in leftovers { span.end() }
-        guard let run else { return }
+        guard let run = endRun() else { return }
         run.updateAttributes { a in
             a["cairn.status"] = result.status.rawValue
             a["cairn.retries"] = result.retries
@@ -188,6 +180,48 @@ public final class TracingRunObserver: RunObserver {
             run.setStatus(SpanStatus(code: .error, message: "run \(result.status.rawValue)"))
         }
         run.end()
+    }
+
+    public func runAborted(runID: String, error: any Error) {
+        let redactor = state.withLock { $0.redactor }
+        guard let run = endRun(because: "the run aborted") else { return }
+        let shown = TracedError(aborting: error, redactor: redactor)
+        run.attributes["cairn.status"] = "aborted"
+        run.recordError(shown)
+        run.setStatus(SpanStatus(code: .error, message: "run aborted: \(shown.description)"))
+        run.end()
+    }
+
+    public func stepResolving(_ step: Step) {
+        let parent = state.withLock { Self.parent(of: $0) }
+        let span = tracer.startSpan("cairn.resolve", context: parent, ofKind: .client)
+        span.updateAttributes { a in
+            a["cairn.address"] = step.address
+            a["cairn.type"] = step.type
+            a["cairn.action"] = step.action.rawValue
+        }
+        state.withLock { $0.resolving[step.index] = span }
+    }
+
+    public func stepResolved(_ step: Step, applied: Bool) {
+        guard let span = state.withLock({ $0.resolving.removeValue(forKey: step.index) }) else { return }
+        span.attributes["cairn.resolution"] = applied ? "applied" : "not_applied"
+        span.end()
+    }
+
+    /// Forgets the run and ends the spans still open under it (with an error status saying
+    /// `why`, when given); returns the run's span for the caller to finish.
+    private func endRun(because why: String? = nil) -> (any Span)? {
+        let (run, leftovers) = state.withLock { s in
+            defer { s = State(redactor: s.redactor) }
+            let open: [any Span] = Array(s.attempts.values) + Array(s.steps.values) + Array(s.resolving.values)
+            return (s.run, open + (s.phase.map { [$0] } ?? []))
+        }
+        for span in leftovers {
+            if let why { span.setStatus(SpanStatus(code: .error, message: why)) }
+            span.end()
+        }
+        return run
     }
 
     /// The context a step's span is a child of: the phase's, else the run's.
@@ -225,6 +259,13 @@ struct StepKey: Hashable {
 struct TracedError: Error, CustomStringConvertible {
     var errorClass: String
     var description: String
+
+    /// What stopped a run without a final status: a provider's error keeps its class; any
+    /// other (the state store's, most often) is `internal`.
+    init(aborting error: any Error, redactor: Redactor) {
+        errorClass = (error as? ProviderError)?.errorClass.rawValue ?? "internal"
+        description = redactor.scrub("\(error)")
+    }
 
     init(_ error: ProviderError, reason: RetryFailure.Reason? = nil, redactor: Redactor) {
         errorClass = error.errorClass.rawValue

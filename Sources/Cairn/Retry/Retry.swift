@@ -5,6 +5,8 @@ public struct RetryEvent: Sendable {
     public var error: ProviderError
     /// How long the loop waits before the next attempt.
     public var delay: Duration
+    /// How long after the first attempt started this one failed.
+    public var elapsed: Duration = .zero
 }
 
 /// Thrown when the retry loop gives up: the last error, how many tries were made and why
@@ -74,7 +76,7 @@ public func withRetry<C: Clock, T: Sendable>(
             if let budget, !budget.spend(for: classified.errorClass) {
                 throw RetryFailure(last: classified, attempts: attempt, reason: .budgetExhausted)
             }
-            await onRetry(RetryEvent(attempt: attempt, error: classified, delay: delay))
+            await onRetry(RetryEvent(attempt: attempt, error: classified, delay: delay, elapsed: elapsed))
             try await clock.sleep(for: delay)
         }
     }

@@ -178,6 +178,74 @@ struct RunObserverBackendsTests {
         #expect(vm.attributes["cairn.error_class"]?.toSpanAttribute() == .string("permanent"))
     }
 
+    @Test("a run aborted by a store error ends every span and says so; its resume resolves the step in doubt under its own phase")
+    func abortedAndResolved() async throws {
+        let inner = InMemoryStore()
+        let memory = MemoryProvider(types: ["test.net", "test.subnet", "test.vm"])
+        let stack = Stack(
+            name: "demo",
+            resources: [
+                Resource(address: "net", type: "test.net", properties: ["cidr": "10.0.0.0/16"]),
+                Resource(address: "subnet", type: "test.subnet", properties: ["network_id": "${net.id}"]),
+                Resource(address: "vm", type: "test.vm", properties: ["subnet_id": "${subnet.id}"]),
+            ])
+        func engine(_ store: any StateStore, _ observer: any RunObserver) -> Engine {
+            Engine(
+                configuration: .init(
+                    store: store, registry: ProviderRegistry([memory]), clock: TestClock(), random: RandomSource(seed: 3),
+                    observer: observer, isProcessAlive: { _ in false }, enforceStepTimeouts: false))
+        }
+        func watchers() -> (InMemoryLogHandler, TestMetrics, InMemoryTracer, FanOutRunObserver) {
+            var logs = InMemoryLogHandler()
+            logs.logLevel = .debug
+            let metrics = TestMetrics()
+            let tracer = InMemoryTracer()
+            let observer = FanOutRunObserver([
+                LoggingRunObserver(logger: Logger(label: "test", factory: { _ in logs })),
+                MetricsRunObserver(factory: metrics), TracingRunObserver(tracer: tracer),
+            ])
+            return (logs, metrics, tracer, observer)
+        }
+
+        // The second commit (net's outcome, subnet's intent) is the last: subnet is made, and
+        // the commit of its outcome fails.
+        let (logs, metrics, tracer, observer) = watchers()
+        let crashing = engine(CrashingStore(inner, crashSwitch: CrashSwitch(afterCommits: 2)), observer)
+        let plan = try await crashing.plan(stack)
+        await #expect(throws: SimulatedCrash.self) { try await crashing.apply(plan, options: .init(parallelism: 1)) }
+        #expect(tracer.activeSpans.isEmpty, "every span ends when the run aborts")
+        let run = try #require(tracer.finishedSpans.first { $0.operationName == "cairn.run" })
+        #expect(run.status?.code == .error)
+        #expect(run.attributes["cairn.status"]?.toSpanAttribute() == .string("aborted"))
+        #expect(run.errors.count == 1)
+        let forward = try #require(tracer.finishedSpans.first { $0.operationName == "cairn.phase" })
+        #expect(forward.status?.code == .error)
+        typealias N = MetricsRunObserver.Names
+        #expect(metrics.counterTotal(label: N.runs, dimensions: [("operation", "apply"), ("status", "aborted")]) == 1)
+        let aborted = try #require(logs.entries.last)
+        #expect(aborted.level == .error)
+        #expect("\(aborted.message)".hasPrefix("run aborted"))
+        #expect(aborted.metadata["error"] == "simulated crash")
+
+        let (resumeLogs, resumeMetrics, resumeTracer, resumeObserver) = watchers()
+        let resumed = try await engine(inner, resumeObserver).resume(stack: "demo")
+        #expect(resumed.status == .succeeded)
+        #expect(memory.resources.count == 3, "subnet was found by its key, not made twice")
+        let spans = resumeTracer.finishedSpans
+        let phases = spans.filter { $0.operationName == "cairn.phase" }
+        #expect(phases.map { $0.attributes["cairn.phase"]?.toSpanAttribute() } == [.string("resolution"), .string("forward")])
+        let resolve = try #require(spans.first { $0.operationName == "cairn.resolve" })
+        #expect(resolve.parentSpanID == phases.first?.spanID)
+        #expect(resolve.attributes["cairn.address"]?.toSpanAttribute() == .string("subnet"))
+        #expect(resolve.attributes["cairn.resolution"]?.toSpanAttribute() == .string("applied"))
+        #expect(
+            resumeMetrics.counterTotal(label: N.resolutions, dimensions: [("type", "test.subnet"), ("outcome", "applied")]) == 1)
+        let record = try #require(resumeLogs.entries.first { $0.metadata["outcome"] == "applied" })
+        #expect(record.metadata["address"] == "subnet")
+        #expect(record.metadata["phase"] == "resolution")
+        #expect(resumeLogs.entries.contains { $0.level == .notice && $0.metadata["phase"] == "resolution" })
+    }
+
     @Test("the fan-out observer calls each observer, in order")
     func fanOut() async throws {
         let seen = Recorder()
