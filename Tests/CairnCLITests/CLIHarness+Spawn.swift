@@ -18,12 +18,13 @@ extension CLI {
         var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
         var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 
-        /// Polls until `condition` holds or `timeout` passes; true when it held.
-        func wait(upTo timeout: TimeInterval, for condition: () -> Bool) -> Bool {
+        /// Polls until `condition` holds or `timeout` passes; true when it held. Sleeps between
+        /// looks without holding a thread.
+        func wait(upTo timeout: TimeInterval, for condition: () -> Bool) async -> Bool {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
                 if condition() { return true }
-                usleep(50_000)
+                try? await Task.sleep(for: .milliseconds(50))
             }
             return condition()
         }
@@ -32,8 +33,8 @@ extension CLI {
         func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
         /// The exit status once the process ended within `timeout`, else nil (and the process is killed).
-        func exitStatus(within timeout: TimeInterval) -> Int32? {
-            guard wait(upTo: timeout, for: { !process.isRunning }) else {
+        func exitStatus(within timeout: TimeInterval) async -> Int32? {
+            guard await wait(upTo: timeout, for: { !process.isRunning }) else {
                 process.terminate()
                 return nil
             }

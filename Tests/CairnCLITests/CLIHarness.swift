@@ -33,11 +33,19 @@ struct CLI {
     }
 
     @discardableResult
-    func run(_ arguments: String..., environment: [String: String] = [:]) throws -> Output {
-        try run(arguments, environment: environment)
+    func run(_ arguments: String..., environment: [String: String] = [:]) async throws -> Output {
+        try await run(arguments, environment: environment)
     }
 
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    /// Runs `cairn` and waits for it on a thread of its own: a test waiting for a process must
+    /// not hold one of the few threads Swift's concurrency runs every test's tasks on (other
+    /// suites' timeouts would then fire late).
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
+        let cli = self
+        return try await onOwnThread { try cli.runBlocking(arguments, environment: environment) }
+    }
+
+    private func runBlocking(_ arguments: [String], environment: [String: String]) throws -> Output {
         guard FileManager.default.isExecutableFile(atPath: CLI.binary.path) else {
             throw CLIError("no cairn binary at \(CLI.binary.path); run `swift build` first (or set CAIRN_BIN)")
         }
@@ -70,8 +78,16 @@ struct CLI {
     }
 
     /// `sim inventory --json`, as a list of resources.
-    func inventory() throws -> [Value] {
-        try run("sim", "inventory", "--json").json().listValue ?? []
+    func inventory() async throws -> [Value] {
+        try await run("sim", "inventory", "--json").json().listValue ?? []
+    }
+}
+
+/// Runs `body`, which blocks (waiting for a process), on a thread of its own and awaits it, so
+/// that no thread of Swift's concurrency pool is held meanwhile.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }
 

@@ -35,32 +35,32 @@ func spec(size: String = "small", volumeGB: Int = 10, dns: Bool = true) -> Strin
 @Suite("cairn end to end", .serialized)
 struct EndToEndTests {
     @Test("plan, apply, apply again, edit, saved plan, stale plan, destroy")
-    func lifecycle() throws {
+    func lifecycle() async throws {
         let cli = try CLI()
         try cli.write("cairn.yaml", spec())
 
-        let plan = try cli.run("plan", "--json")
+        let plan = try await cli.run("plan", "--json")
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(try plan.json().mapValue?["summary"]?.mapValue?["create"] == 6)
 
-        let apply = try cli.run("apply", "--json")
+        let apply = try await cli.run("apply", "--json")
         #expect(apply.status == 0, "\(apply.stderr)")
         let applied = try apply.json().mapValue ?? [:]
         #expect(applied["status"] == "succeeded")
         #expect(applied["summary"]?.mapValue?["create"] == 6)
-        #expect(try cli.inventory().count == 6)
+        #expect(try await cli.inventory().count == 6)
 
         // Again: no changes, and no mutating call (the world is unchanged).
-        let again = try cli.run("plan", "--detailed-exitcode")
+        let again = try await cli.run("plan", "--detailed-exitcode")
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
         #expect(again.stdout.contains("No changes"))
-        let inventoryBefore = try cli.inventory()
-        #expect(try cli.run("apply").status == 0)
-        #expect(try cli.inventory() == inventoryBefore)
+        let inventoryBefore = try await cli.inventory()
+        #expect(try await cli.run("apply").status == 0)
+        #expect(try await cli.inventory() == inventoryBefore)
 
         // Grow the volume, resize the instance, drop the DNS record: exactly those changes.
         try cli.write("cairn.yaml", spec(size: "large", volumeGB: 20, dns: false))
-        let edited = try cli.run("plan", "--json", "--detailed-exitcode")
+        let edited = try await cli.run("plan", "--json", "--detailed-exitcode")
         #expect(edited.status == 5)
         let changes = try edited.json().mapValue?["changes"]?.listValue ?? []
         let actions = Dictionary(uniqueKeysWithValues: changes.compactMap { c -> (String, String)? in
@@ -72,37 +72,37 @@ struct EndToEndTests {
         #expect(volFields == [["path": "size_gb", "before": 10, "after": 20]])
 
         // A deletion needs approval: without a terminal or --auto-approve nothing happens.
-        let refused = try cli.run("apply")
+        let refused = try await cli.run("apply")
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("--auto-approve"))
 
         // Saved plan: applies exactly; a second apply of the same file is stale.
-        #expect(try cli.run("plan", "--out", "p.plan").status == 0)
+        #expect(try await cli.run("plan", "--out", "p.plan").status == 0)
         let mode = try FileManager.default.attributesOfItem(atPath: cli.folder.appendingPathComponent("p.plan").path)[.posixPermissions]
         #expect((mode as? NSNumber)?.intValue == 0o600)
-        let saved = try cli.run("apply", "p.plan", "--json")
+        let saved = try await cli.run("apply", "p.plan", "--json")
         #expect(saved.status == 0, "\(saved.stderr)")
         #expect(try saved.json().mapValue?["summary"]?.mapValue == ["create": 0, "update": 2, "replace": 0, "delete": 1])
-        let stale = try cli.run("apply", "p.plan")
+        let stale = try await cli.run("apply", "p.plan")
         #expect(stale.status == 2)
         #expect(stale.stderr.contains("stale"))
 
         // An altered plan file is refused.
         try cli.write("cairn.yaml", spec(size: "medium", volumeGB: 20, dns: false))
-        #expect(try cli.run("plan", "--out", "q.plan").status == 0)
+        #expect(try await cli.run("plan", "--out", "q.plan").status == 0)
         var bytes = try Data(contentsOf: cli.folder.appendingPathComponent("q.plan"))
         bytes[bytes.count - 3] = UInt8(ascii: "X")
         try bytes.write(to: cli.folder.appendingPathComponent("q.plan"))
-        let altered = try cli.run("apply", "q.plan")
+        let altered = try await cli.run("apply", "q.plan")
         #expect(altered.status == 2)
         #expect(altered.stderr.contains("checksum"))
 
         // Destroy: needs approval, then everything this stack made is gone.
-        #expect(try cli.run("destroy").status == 2)
-        let destroy = try cli.run("destroy", "--auto-approve", "--json")
+        #expect(try await cli.run("destroy").status == 2)
+        let destroy = try await cli.run("destroy", "--auto-approve", "--json")
         #expect(destroy.status == 0, "\(destroy.stderr)")
-        #expect(try cli.inventory().isEmpty)
-        let status = try cli.run("status", "--json").json().mapValue ?? [:]
+        #expect(try await cli.inventory().isEmpty)
+        let status = try await cli.run("status", "--json").json().mapValue ?? [:]
         #expect(status["resources"]?.listValue?.isEmpty == true)
         #expect((status["runs"]?.listValue?.count ?? 0) >= 3)
     }
@@ -111,55 +111,55 @@ struct EndToEndTests {
     func locked() async throws {
         let cli = try CLI()
         try cli.write("cairn.yaml", spec())
-        #expect(try cli.run("validate").status == 0)
+        #expect(try await cli.run("validate").status == 0)
         let store = try SQLiteStore(path: cli.folder.appendingPathComponent(".cairn/state.db").path)
         let pid = ProcessInfo.processInfo.processIdentifier
         _ = try await store.acquireLease(
             LeaseRequest(
                 stack: "e2e", holder: "ci-job-17", host: ProcessInfo.processInfo.hostName, pid: pid, now: Date(),
                 duration: .seconds(600), mayTakeOver: { _ in false }))
-        let second = try cli.run("apply")
+        let second = try await cli.run("apply")
         #expect(second.status == 3)
         #expect(second.stderr.contains("ci-job-17"))
         #expect(second.stderr.contains("pid \(pid)"))
-        #expect(try cli.inventory().isEmpty)
-        #expect(try cli.run("unlock", "--force").status == 0)
-        #expect(try cli.run("apply").status == 0)
+        #expect(try await cli.inventory().isEmpty)
+        #expect(try await cli.run("unlock", "--force").status == 0)
+        #expect(try await cli.run("apply").status == 0)
     }
 
     @Test("a lease whose holder process is gone is taken over at once")
     func deadHolder() async throws {
         let cli = try CLI()
         try cli.write("cairn.yaml", spec())
-        #expect(try cli.run("validate").status == 0)
+        #expect(try await cli.run("validate").status == 0)
         let store = try SQLiteStore(path: cli.folder.appendingPathComponent(".cairn/state.db").path)
         _ = try await store.acquireLease(
             LeaseRequest(
                 stack: "e2e", holder: "crashed run", host: ProcessInfo.processInfo.hostName, pid: Int32.max - 7,
                 now: Date(), duration: .seconds(600), mayTakeOver: { _ in false }))
-        #expect(try cli.run("apply").status == 0)
+        #expect(try await cli.run("apply").status == 0)
     }
 
     @Test("bad input exits 2 with file:line:column and changes nothing")
-    func badInput() throws {
+    func badInput() async throws {
         let cli = try CLI()
         try cli.write("cairn.yaml", "stack: e2e\nresources:\n  net:\n    type: sim.network\n    properties: { cidr: 10.0.0.0/99 }\n")
-        let result = try cli.run("apply")
+        let result = try await cli.run("apply")
         #expect(result.status == 2)
         #expect(result.stderr.contains("cairn.yaml:5:"))
-        #expect(try cli.inventory().isEmpty)
-        #expect(try cli.run("plan", "--parallelism", "0").status == 2)
-        #expect(try cli.run("apply", "--parallelism", "0").status == 2)
+        #expect(try await cli.inventory().isEmpty)
+        #expect(try await cli.run("plan", "--parallelism", "0").status == 2)
+        #expect(try await cli.run("apply", "--parallelism", "0").status == 2)
     }
 
     @Test("retries under injected faults are shown and succeed")
-    func faults() throws {
+    func faults() async throws {
         let cli = try CLI()
         try cli.write("cairn.yaml", spec())
         try cli.write("faults.yaml", "seed: 3\nrules:\n  - match: { operation: create }\n    transient: 0.5\n")
-        let result = try cli.run("apply", "--faults", "faults.yaml")
+        let result = try await cli.run("apply", "--faults", "faults.yaml")
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("retrying in"))
-        #expect(try cli.inventory().count == 6)
+        #expect(try await cli.inventory().count == 6)
     }
 }

@@ -17,7 +17,7 @@ struct OTLPExportTests {
         .enabled(
             if: otlpReceiverUsable || ProcessInfo.processInfo.environment["CI"] != nil,
             "python3 with opentelemetry-proto is missing (pip install opentelemetry-proto): OTLP export is not checked"))
-    func spansArrive() throws {
+    func spansArrive() async throws {
         let python = try #require(findProgram(["python3"]))
         var root = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { root.deleteLastPathComponent() }
@@ -32,17 +32,21 @@ struct OTLPExportTests {
         receiver.standardOutput = portPipe
         try receiver.run()
         defer { receiver.terminate() }
-        var portLine = Data()
-        while !portLine.contains(UInt8(ascii: "\n")) {
-            let chunk = portPipe.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            portLine.append(chunk)
+        let reading = portPipe.fileHandleForReading
+        let portLine = try await onOwnThread {
+            var line = Data()
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = reading.availableData
+                if chunk.isEmpty { break }
+                line.append(chunk)
+            }
+            return line
         }
         let port = try #require(Int(String(decoding: portLine, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
 
         try cli.write("cairn.yaml", failingSpec)
         try cli.write("faults.yaml", failingFaults)
-        let apply = try cli.run(
+        let apply = try await cli.run(
             ["apply", "--faults", "faults.yaml"],
             environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(port)", "OTEL_SERVICE_NAME": "cairn-e2e"])
         #expect(apply.status == 1, "\(apply.stdout)\(apply.stderr)")

@@ -73,17 +73,17 @@ func runProgram(_ path: String, _ arguments: [String], in folder: URL? = nil) th
 @Suite("cairn observability end to end", .serialized)
 struct ObservabilityCLITests {
     /// A folder with the failing stack applied once (exit 1, rolled back).
-    static func appliedFailingRun(extra: [String] = [], environment: [String: String] = [:]) throws -> (CLI, CLI.Output) {
+    static func appliedFailingRun(extra: [String] = [], environment: [String: String] = [:]) async throws -> (CLI, CLI.Output) {
         let cli = try CLI()
         try cli.write("cairn.yaml", failingSpec)
         try cli.write("faults.yaml", failingFaults)
-        let apply = try cli.run(["apply", "--faults", "faults.yaml"] + extra, environment: environment)
+        let apply = try await cli.run(["apply", "--faults", "faults.yaml"] + extra, environment: environment)
         return (cli, apply)
     }
 
     @Test("--log-file writes JSON lines with every step's identity; --metrics-file writes Prometheus text atomically")
-    func logsAndMetricsFiles() throws {
-        let (cli, apply) = try Self.appliedFailingRun(extra: ["--log-file", "run.jsonl", "--metrics-file", "cairn.prom"])
+    func logsAndMetricsFiles() async throws {
+        let (cli, apply) = try await Self.appliedFailingRun(extra: ["--log-file", "run.jsonl", "--metrics-file", "cairn.prom"])
         #expect(apply.status == 1, "\(apply.stdout)\(apply.stderr)")
         #expect(apply.stdout.contains("rolled back"))
 
@@ -115,17 +115,17 @@ struct ObservabilityCLITests {
     }
 
     @Test("--log-format json puts JSON lines on standard error")
-    func jsonOnStandardError() throws {
-        let (_, apply) = try Self.appliedFailingRun(extra: ["--log-format", "json"])
+    func jsonOnStandardError() async throws {
+        let (_, apply) = try await Self.appliedFailingRun(extra: ["--log-format", "json"])
         let records = apply.stderr.split(separator: "\n").compactMap { try? Value.parseJSON(Data($0.utf8)).mapValue }
         #expect(records.count >= 10)
         #expect(records.contains { $0["message"] == "step succeeded" && $0["level"] == "info" })
     }
 
     @Test("log tells the trail in order, with the compensation, and hides sensitive values")
-    func humanLog() throws {
-        let (cli, _) = try Self.appliedFailingRun()
-        let log = try cli.run("log")
+    func humanLog() async throws {
+        let (cli, _) = try await Self.appliedFailingRun()
+        let log = try await cli.run("log")
         #expect(log.status == 0, "\(log.stderr)")
         let text = log.stdout
         for phrase in ["▶ run started: apply", "dns: intends to create sim.dns_record", "↻ net: attempt 1 failed (throttled",
@@ -137,7 +137,7 @@ struct ObservabilityCLITests {
         #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted() && order.allSatisfy { $0 != nil })
         #expect(text.contains("value=\"(sensitive)\""))
         #expect(!text.contains("sup3r-s3cret-value"))
-        let json = try cli.run("log", "--json")
+        let json = try await cli.run("log", "--json")
         #expect(!json.stdout.contains("sup3r-s3cret-value"))
         let events = try json.stdout.split(separator: "\n").map { try Value.parseJSON(Data($0.utf8)) }
         #expect(events.first?.mapValue?["kind"] == "run_started")
@@ -145,19 +145,19 @@ struct ObservabilityCLITests {
     }
 
     @Test("graph prints the plan's dependency graph as DOT and as Mermaid")
-    func graph() throws {
+    func graph() async throws {
         let cli = try CLI()
         try cli.write("cairn.yaml", failingSpec)
-        let dot = try cli.run("graph")
+        let dot = try await cli.run("graph")
         #expect(dot.status == 0, "\(dot.stderr)")
         #expect(dot.stdout.hasPrefix("digraph \"obs\" {"))
         #expect(dot.stdout.contains("\"net\" -> \"subnet\";"))
         #expect(dot.stdout.contains("\"vm\" -> \"attach\";"))
         #expect(dot.stdout.contains("sim.instance · create"))
-        let mermaid = try cli.run("graph", "--format", "mermaid")
+        let mermaid = try await cli.run("graph", "--format", "mermaid")
         #expect(mermaid.stdout.hasPrefix("flowchart LR"))
         #expect(mermaid.stdout.contains("n0 --> n1"))
-        #expect(try cli.run("graph", "--format", "svg").status == 2)
+        #expect(try await cli.run("graph", "--format", "svg").status == 2)
     }
 
     @Test(
@@ -165,10 +165,10 @@ struct ObservabilityCLITests {
         .enabled(
             if: findProgram(["chromium", "chromium-browser", "google-chrome"]) != nil,
             "Chromium is not installed (apt-get install -y chromium): the report's rendering is not checked"))
-    func report() throws {
+    func report() async throws {
         let chromium = try #require(findProgram(["chromium", "chromium-browser", "google-chrome"]))
-        let (cli, _) = try Self.appliedFailingRun()
-        let made = try cli.run("report", "--out", "run.html")
+        let (cli, _) = try await Self.appliedFailingRun()
+        let made = try await cli.run("report", "--out", "run.html")
         #expect(made.status == 0, "\(made.stderr)")
         let page = cli.folder.appendingPathComponent("run.html")
         let html = try String(contentsOf: page, encoding: .utf8)
@@ -177,11 +177,13 @@ struct ObservabilityCLITests {
 
         let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run"]
         let shot = cli.folder.appendingPathComponent("run.png")
-        try runProgram(chromium, flags + ["--screenshot=\(shot.path)", "--window-size=1280,1400", page.absoluteString])
+        _ = try await onOwnThread {
+            try runProgram(chromium, flags + ["--screenshot=\(shot.path)", "--window-size=1280,1400", page.absoluteString])
+        }
         let size = (try? FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? Int) ?? 0
         #expect(size > 10_000, "the screenshot is missing or empty")
 
-        let dom = try runProgram(chromium, flags + ["--dump-dom", page.absoluteString]).out
+        let dom = try await onOwnThread { try runProgram(chromium, flags + ["--dump-dom", page.absoluteString]).out }
         #expect(dom.contains("id=\"timeline\""))
         for address in ["net", "subnet", "vol", "vm", "dns", "attach"] {
             #expect(dom.contains("class=\"track forward") && dom.contains("data-address=\"\(address)\""), "no row for \(address)")

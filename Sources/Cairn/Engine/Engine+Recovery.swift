@@ -25,7 +25,7 @@ extension Engine {
     /// is given). Takes the lease over when its holder is gone.
     public func resume(stack: String, runID: String? = nil, options: Executor.Options = Executor.Options()) async throws -> RunResult {
         try await recover(stack: stack, runID: runID, verb: "resume", allowed: [.running, .interrupted]) { history, state, lease in
-            try await Executor(configuration: executorConfiguration).resume(
+            try await Executor(configuration: configuration.execution).resume(
                 history: history, state: state, lease: lease, options: options)
         }
     }
@@ -36,7 +36,7 @@ extension Engine {
         try await recover(
             stack: stack, runID: runID, verb: "rollback", allowed: [.running, .interrupted, .failed, .halted, .rollbackFailed]
         ) { history, state, lease in
-            try await Executor(configuration: executorConfiguration).rollback(
+            try await Executor(configuration: configuration.execution).rollback(
                 history: history, state: state, lease: lease, options: options)
         }
     }

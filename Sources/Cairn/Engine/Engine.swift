@@ -4,15 +4,14 @@ import Logging
 /// The library's front door: plan, apply, destroy and inspect a stack. The CLI is a thin
 /// layer over this; so can any other program be.
 public struct Engine: Sendable {
-    /// The long-lived parts an engine works with.
+    /// The long-lived parts an engine works with: what its executor uses (``execution``, whose
+    /// fields read and write through the configuration itself: `configuration.store`,
+    /// `configuration.observer`, ...) and what only the engine needs (leases, refresh).
+    @dynamicMemberLookup
     public struct Configuration: Sendable {
-        public var store: any StateStore
-        public var registry: ProviderRegistry
-        public var clock: any Clock<Duration>
-        public var random: RandomSource
-        public var now: @Sendable () -> Date
-        public var observer: any RunObserver
-        public var logger: Logger
+        /// The store, providers, clocks, random source, observer, logger and step-timeout
+        /// setting, handed as they are to each run's executor.
+        public var execution: Executor.Configuration
         /// This host's name and this process's id, recorded in the lease.
         public var host: String
         public var pid: Int32
@@ -20,7 +19,6 @@ public struct Engine: Sendable {
         /// Whether a process with this id runs on this host (a lease whose holder is gone is
         /// taken over at once).
         public var isProcessAlive: @Sendable (Int32) -> Bool
-        public var enforceStepTimeouts: Bool
         /// How many provider reads a refresh runs at once.
         public var refreshParallelism: Int
 
@@ -33,19 +31,20 @@ public struct Engine: Sendable {
             isProcessAlive: @escaping @Sendable (Int32) -> Bool = Engine.processIsAlive,
             enforceStepTimeouts: Bool = true, refreshParallelism: Int = 16
         ) {
-            self.store = store
-            self.registry = registry
-            self.clock = clock
-            self.random = random
-            self.now = now
-            self.observer = observer
-            self.logger = logger
+            execution = Executor.Configuration(
+                store: store, registry: registry, clock: clock, random: random, now: now, observer: observer,
+                logger: logger, enforceStepTimeouts: enforceStepTimeouts)
             self.host = host
             self.pid = pid
             self.leaseDuration = leaseDuration
             self.isProcessAlive = isProcessAlive
-            self.enforceStepTimeouts = enforceStepTimeouts
             self.refreshParallelism = refreshParallelism
+        }
+
+        /// The executor's settings, as if they were the engine's own.
+        public subscript<T>(dynamicMember path: WritableKeyPath<Executor.Configuration, T>) -> T {
+            get { execution[keyPath: path] }
+            set { execution[keyPath: path] = newValue }
         }
     }
 
@@ -88,7 +87,7 @@ public struct Engine: Sendable {
                 throw StalePlan(stack: plan.stack, planSerial: plan.serial, stateSerial: state.serial)
             }
             let result = try await withLeaseHeartbeat(lease) {
-                try await Executor(configuration: executorConfiguration).run(
+                try await Executor(configuration: configuration.execution).run(
                     plan: plan, state: state, runID: runID, lease: lease,
                     operation: operation ?? (plan.isDestroy ? "destroy" : "apply"), options: options)
             }
@@ -98,13 +97,6 @@ public struct Engine: Sendable {
             try? await configuration.store.releaseLease(lease)
             throw error
         }
-    }
-
-    var executorConfiguration: Executor.Configuration {
-        Executor.Configuration(
-            store: configuration.store, registry: configuration.registry, clock: configuration.clock,
-            random: configuration.random, now: configuration.now, observer: configuration.observer,
-            logger: configuration.logger, enforceStepTimeouts: configuration.enforceStepTimeouts)
     }
 
     /// A new run id: time-ordered, with random bits from the injected source.
