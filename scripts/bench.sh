@@ -2,7 +2,8 @@
 # Cairn's benchmarks: builds cairn-bench in release, runs every workload REPS times, each run in
 # a fresh process (so the peak RSS it reports is that workload's own), in rounds (every workload
 # once per round, so that a burst of load on the machine spreads over all of them), and prints
-# the machine, the medians and a markdown table of medians against the targets.
+# the machine, the medians and a markdown table of medians against the targets. (The observability
+# overhead has its own paired measurements: cairn-bench observability, scripts/observability-cost.py.)
 #
 #   scripts/bench.sh                 # 5 rounds
 #   REPS=3 scripts/bench.sh          # fewer rounds
@@ -37,6 +38,8 @@ WORKLOADS=(
     "apply-chain 1000"
     "noop 10000"
     "files 1000"
+    "drift 1000 --parallelism 64"
+    "drift 10000 --parallelism 64"
 )
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -124,6 +127,12 @@ rows += [
     (k, "plan_norefresh_s", "no-op re-apply 10,000: plan without refresh", "s", "", None),
     (k, "apply_noop_plan_s", "no-op 10,000: applying the all-no-op plan anyway", "s", "", None),
 ]
+for n in (1000, 10000):
+    k = ("drift", n, 64)
+    rows += [
+        (k, "drift_s", f"drift {n:,}, 20 ms reads, 64 at a time", "s", "", None),
+        (k, "ratio_to_bound", f"drift {n:,}: time over the N*20ms/64 bound", "x", "<= 1.2", lambda m: m <= 1.2),
+    ]
 k = ("files", 1000, 10)
 rows += [
     (k, "converge_s", "files 1,000 (+20 dirs): first converge", "s", "", None),
