@@ -30,7 +30,7 @@ struct StackOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Say more.")
     var verbose = false
 
-    @Flag(name: .shortAndLong, help: "Say only what matters.")
+    @Flag(name: .shortAndLong, help: "Say only what matters: errors, and of a plan its summary and what it deletes or replaces.")
     var quiet = false
 
     @Option(help: ArgumentHelp("Log records on standard error: human or json (one object per line).", valueName: "format"))

@@ -107,6 +107,23 @@ struct EndToEndTests {
         #expect((status["runs"]?.listValue?.count ?? 0) >= 3)
     }
 
+    @Test("--quiet shows the plan's summary and what it destroys, not every field")
+    func quietPlan() async throws {
+        let cli = try CLI()
+        try cli.write("cairn.yaml", spec())
+        let first = try await cli.run("apply", "--quiet")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("Plan: 6 to create"))
+        #expect(!first.stdout.contains("size_gb"), "fields are left out: \(first.stdout)")
+        #expect(!first.stdout.contains("+ vm"), "creations are not listed one by one")
+
+        try cli.write("cairn.yaml", spec(dns: false))
+        let second = try await cli.run("apply", "--quiet", "--auto-approve")
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("- dns"), "a deletion is always named: \(second.stdout)")
+        #expect(second.stdout.contains("1 to delete"))
+    }
+
     @Test("a second apply while the stack is locked exits 3 and names the holder")
     func locked() async throws {
         let cli = try CLI()

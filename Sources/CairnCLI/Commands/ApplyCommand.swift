@@ -61,7 +61,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 }
             } else {
                 plan = try await engine.plan(stack, refresh: !noRefresh)
-                if !json { Terminal.standardOutput(PlanView(terminal: terminal).render(plan)) }
+                if !json { Terminal.standardOutput(PlanView(terminal: terminal).render(plan, brief: stackOptions.quiet)) }
                 if !plan.destructiveChanges.isEmpty && !autoApprove {
                     let names = plan.destructiveChanges.map(\.address).joined(separator: ", ")
                     guard Terminal.confirm("This deletes or replaces existing resources: \(names). Apply?") else {

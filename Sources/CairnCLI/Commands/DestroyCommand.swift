@@ -26,7 +26,7 @@ struct DestroyCommand: AsyncParsableCommand {
                 }
                 return ExitCodes.success
             }
-            if !json { Terminal.standardOutput(PlanView(terminal: terminal).render(plan)) }
+            if !json { Terminal.standardOutput(PlanView(terminal: terminal).render(plan, brief: stackOptions.quiet)) }
             if !autoApprove {
                 guard Terminal.confirm("Destroy all \(plan.changes.count) resources of stack '\(stack.name)'?") else {
                     throw UsageError("destroy needs confirmation at a terminal or --auto-approve; nothing was done")

@@ -4,11 +4,20 @@ import Cairn
 struct PlanView {
     let terminal: Terminal
 
-    func render(_ plan: Plan) -> String {
+    /// The plan as a diff. `brief` (`--quiet`) lists only what deletes or replaces existing
+    /// resources, without fields, then the summary: what a person must see before approving.
+    func render(_ plan: Plan, brief: Bool = false) -> String {
         guard plan.hasChanges else {
             return "No changes. The world matches the spec (\(plan.summary.noop) resources, state serial \(plan.serial))."
         }
         var lines: [String] = []
+        if brief {
+            for change in plan.destructiveChanges {
+                lines.append("  " + symbol(change.action) + " " + terminal.bold(change.address) + " " + terminal.dim("(\(change.type))"))
+            }
+            lines.append(terminal.bold("Plan: ") + summaryText(plan.summary))
+            return lines.joined(separator: "\n")
+        }
         for change in plan.changes where change.action != .noop {
             lines.append("  " + symbol(change.action) + " " + terminal.bold(change.address) + " " + terminal.dim("(\(change.type))")
                 + (change.action == .replace ? terminal.red("  must be replaced") : "")
