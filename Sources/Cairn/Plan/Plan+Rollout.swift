@@ -1,8 +1,9 @@
 extension Plan {
-    /// A fleet whose changes roll out in waves: which members each wave changes, and the policy
-    /// that decides between waves whether the run goes on.
+    /// A fleet, or a named group of resources (`rollouts:`), whose changes roll out in waves:
+    /// which members each wave changes, and the policy that decides between waves whether the
+    /// run goes on.
     public struct Rollout: Sendable, Hashable, Codable {
-        /// The fleet's name (`web`).
+        /// The fleet's name (`web`), or the group's.
         public var fleet: String
         /// Sizes, failure threshold, pause, verification and rollback scope.
         public var policy: RolloutPolicy
@@ -26,33 +27,35 @@ extension Plan {
     /// fleets with the same number run together.
     public var waveCount: Int { (rollouts ?? []).map(\.waves.count).max() ?? 0 }
 
-    /// Splits the changes of each fleet that has a rollout into waves and records them: the
-    /// members that the plan creates, updates or replaces, in member order, cut at the policy's
+    /// Splits the changes of each fleet that has a rollout, and of each rollout group, into
+    /// waves and records them: the members that the plan creates, updates or replaces, in member
+    /// order (a group's: as the spec lists them), cut at the policy's
     /// cumulative sizes (``RolloutPolicy/cumulativeSizes(of:)``). Deletions are not part of a
     /// wave: they run last, after every wave.
     mutating func assignWaves(stack: Stack) {
         var index: [String: Int] = [:]
         for (i, change) in changes.enumerated() { index[change.address] = i }
-        var fleets: [(name: String, policy: RolloutPolicy)] = []
+        var declared: [(name: String, members: [String], policy: RolloutPolicy)] = []
         for resource in stack.resources {
             guard let fleet = resource.fleet, let policy = resource.rollout,
-                !fleets.contains(where: { $0.name == fleet })
+                !declared.contains(where: { $0.name == fleet })
             else { continue }
-            fleets.append((fleet, policy))
+            declared.append((fleet, stack.resources.filter { $0.fleet == fleet }.map(\.address), policy))
         }
+        declared += stack.rolloutGroups.map { ($0.name, $0.members, $0.policy) }
         var out: [Rollout] = []
-        for (fleet, policy) in fleets {
-            let changing = stack.resources.filter { $0.fleet == fleet }.compactMap { member -> Int? in
-                guard let i = index[member.address] else { return nil }
+        for (fleet, members, policy) in declared {
+            let changing = members.compactMap { address -> Int? in
+                guard let i = index[address] else { return nil }
                 return [.create, .update, .replace].contains(changes[i].action) ? i : nil
             }
             guard !changing.isEmpty else { continue }
             var waves: [[String]] = []
             var start = 0
             for end in policy.cumulativeSizes(of: changing.count) {
-                let members = changing[start..<end]
-                for i in members { changes[i].wave = waves.count + 1 }
-                waves.append(members.map { changes[$0].address })
+                let wave = changing[start..<end]
+                for i in wave { changes[i].wave = waves.count + 1 }
+                waves.append(wave.map { changes[$0].address })
                 start = end
             }
             out.append(Rollout(fleet: fleet, policy: policy, waves: waves))

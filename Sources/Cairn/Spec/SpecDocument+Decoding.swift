@@ -47,6 +47,47 @@ extension SpecDocument {
         if let entry = top["resources"] {
             readResources(entry.value, diagnostics: &diagnostics)
         }
+        if let entry = top["rollouts"] {
+            readRolloutGroups(entry.value, diagnostics: &diagnostics)
+        }
+    }
+
+    /// `rollouts:`: named groups of resources, each with its members and a rollout policy.
+    private mutating func readRolloutGroups(_ node: SpecNode, diagnostics: inout Diagnostics) {
+        for entry in Self.namedEntries(node, in: "rollouts", diagnostics: &diagnostics) {
+            guard Self.checkName(entry, kind: "rollout", diagnostics: &diagnostics) else { continue }
+            let context = "rollout \(entry.key)"
+            var members: [Dependency] = []
+            if let list = entry.value.entries?.first(where: { $0.key == "members" }) {
+                if let elements = list.value.elements, !elements.isEmpty {
+                    for element in elements {
+                        if let name = element.string {
+                            members.append(Dependency(address: name, location: element.location))
+                        } else {
+                            diagnostics.error(
+                                "a member of \(context) must be a resource's name (found \(element.kindWithArticle))",
+                                detail: "List resources by name, e.g. members: [cdn_eu, cdn_us]; a fleet's name "
+                                    + "stands for all its members.", at: element.location)
+                        }
+                    }
+                } else {
+                    diagnostics.error(
+                        "members of \(context) must be a list of resource names (found \(list.value.kindWithArticle))",
+                        detail: "Write members: [cdn_eu, cdn_us, web]; a fleet's name stands for all its members.",
+                        at: list.value.location)
+                }
+            } else if entry.value.entries != nil {
+                diagnostics.error(
+                    "\(context) has no members",
+                    detail: "Name the resources it rolls out: members: [cdn_eu, cdn_us, web].", at: entry.keyLocation)
+            }
+            rolloutGroups.append(
+                RolloutGroup(
+                    name: entry.key, location: entry.keyLocation, members: members,
+                    policy: Self.rolloutPolicy(
+                        entry.value, context: context, address: entry.key, alsoAllowed: ["members"],
+                        diagnostics: &diagnostics)))
+        }
     }
 
     private mutating func readVariables(_ node: SpecNode, diagnostics: inout Diagnostics) {

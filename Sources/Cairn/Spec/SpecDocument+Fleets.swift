@@ -28,7 +28,8 @@ extension SpecDocument {
                     + "[keys], or remove rollout:.", address: address, at: rollout.keyLocation)
             return
         }
-        declaration.rollout = rolloutPolicy(rollout.value, of: address, diagnostics: &diagnostics)
+        declaration.rollout = rolloutPolicy(
+            rollout.value, context: "rollout of resource \(address)", address: address, diagnostics: &diagnostics)
     }
 
     /// `on_disable: delete | retain`; true for `retain`.
@@ -47,13 +48,13 @@ extension SpecDocument {
         }
     }
 
-    /// Reads a `rollout:` map into a policy; nil (with the problems reported) when it cannot.
-    static func rolloutPolicy(_ node: SpecNode, of address: String, diagnostics: inout Diagnostics)
-        -> RolloutPolicy?
-    {
-        let context = "rollout of resource \(address)"
+    /// Reads a rollout policy (a fleet's `rollout:`, an entry of `rollouts:`, which may also
+    /// have the keys `alsoAllowed`) into a policy; nil (with the problems reported) when it cannot.
+    static func rolloutPolicy(
+        _ node: SpecNode, context: String, address: String, alsoAllowed: [String] = [], diagnostics: inout Diagnostics
+    ) -> RolloutPolicy? {
         let before = diagnostics.items.count
-        let fields = fields(of: node, allowed: rolloutKeys, in: context, diagnostics: &diagnostics)
+        let fields = fields(of: node, allowed: alsoAllowed + rolloutKeys, in: context, diagnostics: &diagnostics)
         var policy = RolloutPolicy()
         if let entry = fields["waves"] {
             policy.waves = waves(entry, in: context, diagnostics: &diagnostics)

@@ -51,6 +51,16 @@ struct SpecDocument: Sendable {
         var retainWhenDisabled = false
     }
 
+    /// One entry of `rollouts:`: a named group of resources whose changes roll out in waves.
+    struct RolloutGroup: Sendable {
+        var name: String
+        var location: SourceLocation
+        /// The resources and fleets it names, in order, each with where it is written.
+        var members: [Dependency]
+        /// Nil when the policy could not be read (the problems are reported).
+        var policy: RolloutPolicy?
+    }
+
     /// One `ignore_drift` entry.
     struct IgnoredField: Sendable {
         var path: String
@@ -65,9 +75,10 @@ struct SpecDocument: Sendable {
     var flagsLocation: SourceLocation?
     var defaults = Stack.Defaults()
     var resources: [ResourceDeclaration] = []
+    var rolloutGroups: [RolloutGroup] = []
 
     /// The keys a spec may have at its top level.
-    static let topLevelKeys = ["stack", "variables", "flags", "defaults", "resources"]
+    static let topLevelKeys = ["stack", "variables", "flags", "defaults", "resources", "rollouts"]
     static let variableKeys = ["default", "description", "sensitive"]
     static let flagKeys = ["default", "description"]
     static let defaultsKeys = ["retry", "on_failure", "step_timeout"]

@@ -68,6 +68,7 @@ extension SpecLoader {
             variables: scope.variables, source: SourceLocation(file: fileName),
             sensitiveVariables: scope.sensitiveVariables)
         stack.disabled = disabled
+        stack.rolloutGroups = rolloutGroups(document, resources: resources, scope: scope, diagnostics: &diagnostics)
         return stack
     }
 

@@ -226,10 +226,10 @@ extension SpecLoader {
         return [address.description]
     }
 
-    /// Wave sizes as written must not shrink for the fleet's size (`[50%, 3]` over 100 members
-    /// goes from 50 back to 3).
-    private func checkWaves(
-        _ policy: RolloutPolicy, fleetSize: Int, of name: String, at location: SourceLocation,
+    /// Wave sizes as written must not shrink for the fleet's (or rollout group's) size
+    /// (`[50%, 3]` over 100 members goes from 50 back to 3).
+    func checkWaves(
+        _ policy: RolloutPolicy, fleetSize: Int, of name: String, kind: String = "resource", at location: SourceLocation,
         diagnostics: inout Diagnostics
     ) {
         var last = 0
@@ -237,7 +237,7 @@ extension SpecLoader {
             let members = RolloutPolicy.members(size, of: fleetSize)
             if members < last {
                 diagnostics.error(
-                    "the waves of resource \(name) shrink: \(size) is \(members) of its \(fleetSize) members, fewer "
+                    "the waves of \(kind) \(name) shrink: \(size) is \(members) of its \(fleetSize) members, fewer "
                         + "than the \(last) of an earlier wave",
                     detail: "Wave sizes are cumulative; order them from the smallest to the whole fleet.",
                     address: name, at: location)

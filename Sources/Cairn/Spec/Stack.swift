@@ -17,6 +17,8 @@ public struct Stack: Sendable {
     /// Resources the spec declares but `when:` switches off in this run: the planner deletes
     /// (or, with `on_disable: retain`, forgets) what is recorded of them.
     public var disabled: [DisabledResource] = []
+    /// Named groups of resources (`rollouts:`) whose changes roll out in waves.
+    public var rolloutGroups: [RolloutGroup] = []
 
     public init(
         name: String, resources: [Resource], defaults: Defaults = Defaults(), flags: [String: Bool] = [:],

@@ -1,0 +1,121 @@
+import Cairn
+import CairnTesting
+import Foundation
+import Testing
+
+@Suite("Rollout groups: named groups of resources rolled out in waves")
+struct RolloutGroupTests {
+    /// Three CDN edges and a fleet of two, rolled out together in the order the group lists
+    /// them: cdn_eu, web[0], web[1], cdn_us; then dns, which is in no rollout.
+    static func spec(mode: String = "rollback", maxFailures: Int = 0, extra: String = "") -> String {
+        """
+        stack: edge
+        defaults:
+          on_failure: \(mode)
+        resources:
+          cdn_eu:
+            type: test.cdn
+            properties: { origin: eu }
+          cdn_us:
+            type: test.cdn
+            properties: { origin: us }
+          web:
+            type: test.vm
+            count: 2
+            properties: { size: small }
+          dns:
+            type: test.net
+            properties: { target: "${cdn_us.id}" }
+        rollouts:
+          edge_rollout:
+            members: [cdn_eu, web, cdn_us]
+            waves: [1, 50%, 100%]
+            max_failures: \(maxFailures)
+            pause: 10s
+        \(extra)
+        """
+    }
+
+    @Test("members are resolved in the order listed (a fleet's name stands for its members), and waves follow it")
+    func membersAndWaves() async throws {
+        let h = RolloutHarness()
+        let stack = try h.load(Self.spec())
+        #expect(stack.rolloutGroups.map(\.name) == ["edge_rollout"])
+        #expect(stack.rolloutGroups.first?.members == ["cdn_eu", "web[0]", "web[1]", "cdn_us"])
+        let plan = try await h.plan(Self.spec())
+        let rollout = try #require(plan.rollouts?.first)
+        #expect(rollout.fleet == "edge_rollout")
+        #expect(rollout.waves == [["cdn_eu"], ["web[0]"], ["web[1]", "cdn_us"]])
+        #expect(plan.changes.first { $0.address == "dns" }?.wave == nil)
+    }
+
+    @Test("a failed member halts the group at its wave; rollback: wave undoes that wave and keeps the earlier ones")
+    func haltsAndRollsBackTheWave() async throws {
+        let h = RolloutHarness()
+        h.memory.fail("web[0]", times: 1, with: ProviderError(.permanent, "no capacity"))
+        let result = try await h.apply(Self.spec())
+        #expect(result.status == .halted)
+        #expect(result.waves.map(\.status) == [.passed, .failed, .notStarted])
+        let gate = try #require(result.failures.first { $0.errorClass == "gate" })
+        #expect(gate.message.hasPrefix("wave 2 of edge_rollout: 1 of 1 members failed"), "\(gate.message)")
+        #expect(h.memory.mutatingCalls.filter { ["web[1]", "cdn_us", "dns"].contains($0.address) }.isEmpty)
+        #expect(try await h.store.state(stack: "edge").resources.keys.sorted() == ["cdn_eu"])
+        #expect(h.pauses == [.seconds(10)])  // after wave 1 only
+    }
+
+    @Test("a healthy group runs every wave in order, pausing between them, then what depends on it")
+    func runs() async throws {
+        let h = RolloutHarness()
+        let result = try await h.apply(Self.spec())
+        #expect(result.status == .succeeded)
+        #expect(result.waves.map(\.status) == [.passed, .passed, .passed])
+        #expect(h.pauses == [.seconds(10), .seconds(10)])
+        let order = h.memory.mutatingCalls.map(\.address)
+        func at(_ a: String) -> Int { order.firstIndex(of: a) ?? -1 }
+        #expect(at("cdn_eu") < at("web[0]") && at("web[0]") < at("web[1]") && at("web[0]") < at("cdn_us"))
+        #expect(at("dns") > at("cdn_us"))
+    }
+
+    /// What loading `yaml` reports (empty when it loads).
+    static func problems(_ yaml: String) -> [Diagnostic] {
+        do {
+            _ = try RolloutHarness().load(yaml)
+            return []
+        } catch let diagnostics as Diagnostics {
+            return diagnostics.items
+        } catch {
+            return [Diagnostic(.error, "unexpected error type: \(error)")]
+        }
+    }
+
+    @Test(
+        "mistakes in rollouts: are reported with a position",
+        arguments: [
+            ("    members: [dns, cdn_eux]\n    waves: [1]", "names cdn_eux, which the spec does not declare"),
+            ("    members: [dns, dns]\n    waves: [1]", "rollout second lists dns twice"),
+            ("    members: [web]\n    waves: [1]", "web[0] is in rollout second and in rollout edge_rollout"),
+            ("    waves: [1]", "rollout second has no members"),
+            ("    members: dns\n    waves: [1]", "members of rollout second must be a list"),
+            ("    members: [dns]\n    waves: [1]\n    speed: fast", "speed"),
+            ("    members: [dns]", "rollout second has no waves"),
+        ])
+    func mistakes(body: String, message: String) throws {
+        let problems = Self.problems(Self.spec(extra: "  second:\n" + body))
+        #expect(problems.filter { $0.summary.contains(message) }.count == 1, "\(problems.map(\.summary))")
+        #expect(problems.allSatisfy { $0.location != nil })
+    }
+
+    @Test("a rollout named like a resource, a fleet that has a rollout of its own, and shrinking waves are refused")
+    func conflicts() throws {
+        let named = Self.spec().replacingOccurrences(of: "edge_rollout:", with: "dns:")
+        #expect(Self.problems(named).contains { $0.summary.contains("rollout dns has the name of a resource") })
+        let own = Self.spec().replacingOccurrences(
+            of: "properties: { size: small }", with: "properties: { size: small }\n    rollout: { waves: [1] }")
+        #expect(
+            Self.problems(own).contains { $0.summary.contains("web[0] is in rollout edge_rollout and in the rollout of fleet web") },
+            "\(Self.problems(own).map(\.summary))")
+        let shrinking = Self.spec().replacingOccurrences(of: "waves: [1, 50%, 100%]", with: "waves: [75%, 1]")
+        #expect(Self.problems(shrinking).contains { $0.summary.contains("the waves of rollout edge_rollout shrink") })
+        #expect(Self.problems(Self.spec()).isEmpty)
+    }
+}
