@@ -53,8 +53,15 @@ public struct Engine: Sendable {
     public init(configuration: Configuration) { self.configuration = configuration }
 
     /// True when `pid` names a live process on this host (signal 0 probes without sending).
+    /// A process that has exited but is not yet reaped (a zombie, state `Z` in
+    /// `/proc/PID/stat` on Linux) holds nothing and counts as gone.
     public static func processIsAlive(_ pid: Int32) -> Bool {
-        kill(pid, 0) == 0 || errno == EPERM
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return true }
+        // "PID (COMMAND) STATE ...": the command may hold spaces and parentheses, the state follows the last ')'.
+        return stat[stat.index(after: close)...].split(separator: " ", maxSplits: 1).first != "Z"
     }
 
     /// Plans the changes that bring the world to `stack`. With `refresh`, the recorded

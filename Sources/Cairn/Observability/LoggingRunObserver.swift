@@ -135,16 +135,20 @@ public final class LoggingRunObserver: RunObserver {
     }
 
     public func stepResolving(_ step: Step) {
-        let runID = state.withLock { $0.runID }
+        let runID = state.withLock { s in
+            s.started[Self.key(step, false)] = clock.now
+            return s.runID
+        }
         logger.debug(
             "resolving in-doubt step",
             metadata: metadata(step, runID: runID, compensation: nil, attempt: 0, outcome: "resolving", duration: .zero))
     }
 
     public func stepResolved(_ step: Step, applied: Bool) {
-        let runID = state.withLock { $0.runID }
+        let (runID, started) = state.withLock { s in (s.runID, s.started.removeValue(forKey: Self.key(step, false))) }
         var meta = metadata(
-            step, runID: runID, compensation: nil, attempt: 0, outcome: applied ? "applied" : "not_applied", duration: .zero)
+            step, runID: runID, compensation: nil, attempt: 0, outcome: applied ? "applied" : "not_applied",
+            duration: started.map { $0.duration(to: clock.now) } ?? .zero)
         meta["phase"] = .string(RunPhase.resolution.rawValue)
         logger.info(
             applied ? "in-doubt step had taken effect: recorded as done" : "in-doubt step had not taken effect: it runs again",
