@@ -27,8 +27,9 @@ struct ReconcileService: Service {
     ) async throws {
         var logger = Logger(label: "cairn.reconcile")
         logger.logLevel = .warning
-        var services: [any Service] = [ReconcileService(loop: loop, onPass: onPass)]
-        if let metrics { services.append(metrics) }
+        // Services stop in reverse order: the endpoint, listed first, outlives the last pass.
+        var services: [any Service] = metrics.map { [$0] } ?? []
+        services.append(ReconcileService(loop: loop, onPass: onPass))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map {

@@ -97,7 +97,10 @@ struct ObservabilityCLITests {
             }
         }
         #expect(steps.contains { $0["outcome"] == "retrying" && $0["error_class"] == "throttled" })
-        #expect(steps.contains { $0["address"] == "attach" && $0["outcome"] == "failed" && $0["error_class"] == "permanent" })
+        let failed = steps.first { $0["address"] == "attach" && $0["outcome"] == "failed" }
+        #expect(failed?["error_class"] == "permanent")
+        #expect(failed?["error"]?.stringValue?.isEmpty == false, "a failed step's record says why: \(String(describing: failed))")
+        #expect(steps.contains { $0["outcome"] == "retrying" && $0["error"] != nil })
         #expect(steps.contains { $0["phase"] == "compensation" && $0["outcome"] == "ok" })
         #expect(lines.contains { $0["message"] == "run finished" && $0["status"] == "rolled_back" })
         let all = try String(contentsOf: cli.folder.appendingPathComponent("run.jsonl"), encoding: .utf8)

@@ -62,14 +62,17 @@ extension Executor {
         var done: Set<String> = []
         let steps = Dictionary(Step.steps(of: history.plan).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let observer = configuration.observer
-        if !history.inDoubt.isEmpty {
-            observer.phaseStarted(.resolution, runID: history.runID, steps: history.inDoubt.count)
+        let asked = history.inDoubt.sorted(by: { $0.key < $1.key }).compactMap { key, intent in
+            steps[key].flatMap { step in
+                intent.idempotencyKey.flatMap { token in
+                    configuration.registry.provider(for: step.type).map { (key, intent, step, token, $0) }
+                }
+            }
         }
-        defer { if !history.inDoubt.isEmpty { observer.phaseFinished(.resolution, runID: history.runID) } }
-        for (key, intent) in history.inDoubt.sorted(by: { $0.key < $1.key }) {
-            guard let step = steps[key], let token = intent.idempotencyKey,
-                let provider = configuration.registry.provider(for: step.type)
-            else { continue }
+        // The phase ends only when every answer is in; if a provider cannot answer, the run
+        // aborts and runAborted ends what is open.
+        if !asked.isEmpty { observer.phaseStarted(.resolution, runID: history.runID, steps: asked.count) }
+        for (key, intent, step, token, provider) in asked {
             observer.stepResolving(step)
             let properties = intent.detail["properties"]?.mapValue ?? [:]
             let context = ResourceContext(stack: history.plan.stack, address: step.resourceAddress, type: step.type)
@@ -133,6 +136,7 @@ extension Executor {
             done.insert(key)
         }
         if let serial = try await journal.flush() { state.serial = serial }
+        if !asked.isEmpty { observer.phaseFinished(.resolution, runID: history.runID) }
         return done
     }
 }

@@ -18,7 +18,8 @@ public protocol RunObserver: Sendable {
     func stepStarted(_ step: Step, compensation: Bool)
     /// A try failed and will be retried after `event.delay`.
     func stepRetrying(_ step: Step, event: RetryEvent)
-    /// A step ended.
+    /// A step ended. (A provider call cut short because its run aborts gets no `stepFinished`:
+    /// it is in doubt, and ``runAborted(runID:error:)`` follows.)
     func stepFinished(_ step: Step, outcome: StepOutcome, compensation: Bool)
     /// A gate decided after a group of steps (a rollout wave, a verified level).
     func gateDecided(group: Int, decision: GateDecision)

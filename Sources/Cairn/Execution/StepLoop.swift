@@ -99,7 +99,11 @@ struct StepLoop {
                         let completion = await call.perform(
                             clock: configuration.clock, random: configuration.random, budget: budget,
                             timeout: timeout, observer: observer, compensation: compensation)
-                        observer.stepFinished(call.step, outcome: completion.outcome, compensation: compensation)
+                        // A call cut short because the run is being torn down (its journal could
+                        // not be written) did not fail: it is in doubt, and the run aborts.
+                        if !Task.isCancelled {
+                            observer.stepFinished(call.step, outcome: completion.outcome, compensation: compensation)
+                        }
                         inbox.push(completion)
                     }
                 }

@@ -2,16 +2,16 @@ import Foundation
 import Logging
 
 /// One log record as one line of JSON: `time` (ISO 8601, UTC, milliseconds), `level`, `label`,
-/// `message` and `error` (when there is one) first, then the metadata with its keys sorted
-/// (nested metadata as JSON arrays and objects; a metadata key that repeats one of the first five
-/// is left out).
+/// `message` and `error` (when the record has one) first, then the metadata with its keys sorted
+/// (nested metadata as JSON arrays and objects; a metadata key that repeats one of those fields
+/// is left out, so `error` in metadata is kept unless the record has its own).
 ///
 /// A formatter, not a backend: the CLI's `--log-format json` / `--log-file` handlers use it, and
-/// so can any `LogHandler` a program installs. Written by hand because it runs once per step
-/// on the executor's loop: it costs a few microseconds, where `JSONSerialization` and
-/// `Date.ISO8601FormatStyle` cost tens to hundreds on Linux.
+/// so can any `LogHandler` a program installs. Written by hand because it runs at least once per
+/// step: it costs a few microseconds, where `JSONSerialization` and `Date.ISO8601FormatStyle`
+/// cost tens to hundreds on Linux.
 public enum JSONLogLine {
-    private static let reserved: Set<String> = ["time", "level", "label", "message", "error"]
+    private static let reserved: Set<String> = ["time", "level", "label", "message"]
 
     /// The line for one record (without the trailing newline).
     public static func render(
@@ -30,7 +30,7 @@ public enum JSONLogLine {
             out += ",\"error\":"
             quote(error, &out)
         }
-        for key in metadata.keys.sorted() where !reserved.contains(key) {
+        for key in metadata.keys.sorted() where !reserved.contains(key) && (error == nil || key != "error") {
             out += ","
             quote(key, &out)
             out += ":"

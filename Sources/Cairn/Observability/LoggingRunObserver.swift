@@ -139,9 +139,9 @@ public final class LoggingRunObserver: RunObserver {
             s.started[Self.key(step, false)] = clock.now
             return s.runID
         }
-        logger.debug(
-            "resolving in-doubt step",
-            metadata: metadata(step, runID: runID, compensation: nil, attempt: 0, outcome: "resolving", duration: .zero))
+        var meta = metadata(step, runID: runID, compensation: nil, attempt: 0, outcome: "resolving", duration: .zero)
+        meta["phase"] = .string(RunPhase.resolution.rawValue)
+        logger.debug("resolving in-doubt step", metadata: meta)
     }
 
     public func stepResolved(_ step: Step, applied: Bool) {

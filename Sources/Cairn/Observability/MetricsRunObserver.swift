@@ -113,7 +113,7 @@ public final class MetricsRunObserver: RunObserver {
     public func runAborted(runID: String, error: any Error) {
         let operation = operations.withLock { $0.removeValue(forKey: runID) } ?? "apply"
         Counter(label: Names.runs, dimensions: [("operation", operation), ("status", "aborted")], factory: factory).increment()
-        // Steps still under way when the run aborted will not report their end.
+        // Steps cut short when the run aborted (cancelled with it) do not report their end.
         inFlightGauge.record(inFlight.withLock { n in
             n = 0
             return n

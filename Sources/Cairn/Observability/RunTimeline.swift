@@ -5,10 +5,11 @@ import Foundation
 /// compensations that undid it. `cairn report` draws it; its statistics are in
 /// `RunTimeline+Statistics.swift`.
 ///
-/// The journal records when a step's intent became durable and when its outcome did, how long
-/// its provider call took, and for each failed try when it failed and the backoff delay after
-/// it; the tries are drawn from those. The gap between the end of the call and the end of the
-/// step is the wait for the outcome's commit.
+/// The journal records when a step's intent was written and when its outcome was, how long its
+/// provider call took, and for each failed try when it failed (from the start of the call) and
+/// the backoff delay after it; the tries are drawn from those, measured from the intent's time.
+/// The call starts once the intent's commit is durable, so tries appear early by that commit's
+/// time (milliseconds), and the space after the last try holds both commits.
 public struct RunTimeline: Sendable {
     /// One try of a step's provider call.
     public struct Attempt: Sendable, Hashable {

@@ -6,7 +6,6 @@ extension SpecLoader {
     func rolloutGroups(
         _ document: SpecDocument, resources: [Resource], scope: Scope, diagnostics: inout Diagnostics
     ) -> [Stack.RolloutGroup] {
-        let included = Set(resources.map(\.address))
         let declared = document.resources.map(\.address)
         var owner: [String: String] = [:]
         for resource in resources where resource.rollout != nil {
@@ -22,18 +21,39 @@ extension SpecLoader {
             }
             var members: [String] = []
             for member in group.members {
-                let addresses: [String]
-                if let fleet = scope.fleets[member.address] {
-                    addresses = fleet.map(\.address.description)
-                } else if included.contains(member.address) {
-                    addresses = [member.address]
-                } else if scope.disabled[member.address] != nil {
+                guard let parsed = ResourceAddress(parsing: member.address) else {
+                    diagnostics.error(
+                        "rollout \(group.name) names `\(member.address)`, which is not an address",
+                        detail: "Name a resource (cdn_eu), a fleet (web: all its members) or one member (web[0]).",
+                        at: member.location)
                     continue
-                } else {
+                }
+                if scope.disabled[parsed.name] != nil { continue }  // switched off by `when`: not in this run
+                guard declared.contains(parsed.name) else {
                     diagnostics.error(
                         "rollout \(group.name) names \(member.address), which the spec does not declare",
-                        detail: SpecSuggestions.didYouMean(member.address, in: declared)
+                        detail: SpecSuggestions.didYouMean(parsed.name, in: declared)
                             + "Members are resources or fleets declared under resources:.", at: member.location)
+                    continue
+                }
+                if let problem = parsed.member == nil ? nil : fleetProblem(member.address, name: parsed.name, scope: scope) {
+                    diagnostics.error(
+                        "rollout \(group.name) names \(member.address): \(problem.summary)", detail: problem.detail,
+                        at: member.location)
+                    continue
+                }
+                let addresses =
+                    parsed.member == nil
+                    ? scope.fleets[parsed.name]?.map(\.address.description) ?? [parsed.name]
+                    : [parsed.description]
+                if let fleet = scope.fleets[parsed.name], let first = fleet.first?.address.description,
+                    let other = owner[first], other.hasPrefix("the rollout of fleet")
+                {
+                    // A fleet with a rollout of its own: said once, not once per member.
+                    diagnostics.error(
+                        "rollout \(group.name) names \(member.address), which is in \(other)",
+                        detail: "A resource rolls out in one rollout only; remove the fleet's rollout: or the member.",
+                        address: parsed.name, at: member.location)
                     continue
                 }
                 for address in addresses {

@@ -25,6 +25,8 @@ struct MetricsEndpoint: Service {
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { child in
                     child.eventLoop.makeCompletedFuture {
+                        // A client that connects and says nothing is dropped after 10 s.
+                        try child.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(10)))
                         try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                         try child.pipeline.syncOperations.addHandler(MetricsRequestHandler(registry: registry))
                     }
@@ -57,13 +59,16 @@ struct MetricsEndpoint: Service {
     }
 }
 
-/// Answers one HTTP request per connection from the registry, then closes the connection.
+/// Answers one HTTP request per connection from the registry, then closes the connection; a
+/// connection idle for 10 s is closed.
 private final class MetricsRequestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let registry: PrometheusCollectorRegistry
     private var request: HTTPRequestHead?
+    /// One answer per connection: requests pipelined after the first are ignored.
+    private var answered = false
 
     init(registry: PrometheusCollectorRegistry) { self.registry = registry }
 
@@ -72,9 +77,18 @@ private final class MetricsRequestHandler: ChannelInboundHandler {
         case .head(let head): request = head
         case .body: break
         case .end:
-            guard let head = request else { return }
+            guard let head = request, !answered else { return }
             request = nil
+            answered = true
             respond(to: head, context: context)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
         }
     }
 

@@ -27,8 +27,8 @@ struct ReportView {
         html += summary()
         html += "<section><h2>Timeline</h2>\n"
         html += "<p class=\"note\">One row per step, grouped by dependency level; tries are bars, backoff waits dashed lines. "
-        html += "A row starts when the step's intent was journaled and ends when its outcome was; "
-        html += "a failed try ends when it failed, the last when the provider call returned.</p>\n"
+        html += "A row starts when the step's intent was journaled and ends when its outcome was; tries are placed "
+        html += "from the call's own timings (a failed try ends when it failed), early by the intent's commit time.</p>\n"
         html += TimelineSVG(timeline: t).render()
         html += "\n</section>\n"
         html += latency()

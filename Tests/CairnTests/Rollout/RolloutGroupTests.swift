@@ -98,11 +98,26 @@ struct RolloutGroupTests {
             ("    members: dns\n    waves: [1]", "members of rollout second must be a list"),
             ("    members: [dns]\n    waves: [1]\n    speed: fast", "speed"),
             ("    members: [dns]", "rollout second has no waves"),
+            ("    members: [\"web[5]\"]\n    waves: [1]", "names web[5]: fleet web has no member web[5]"),
+            ("    members: [\"dns[0]\"]\n    waves: [1]", "names dns[0]: dns is not a fleet"),
+            ("    members: [\"web[*]\"]\n    waves: [1]", "which is not an address"),
         ])
     func mistakes(body: String, message: String) throws {
         let problems = Self.problems(Self.spec(extra: "  second:\n" + body))
         #expect(problems.filter { $0.summary.contains(message) }.count == 1, "\(problems.map(\.summary))")
         #expect(problems.allSatisfy { $0.location != nil })
+    }
+
+    @Test("a member can be one member of a fleet; a member switched off by when: is left out")
+    func memberAddressesAndWhen() async throws {
+        let h = RolloutHarness()
+        let one = Self.spec().replacingOccurrences(of: "members: [cdn_eu, web, cdn_us]", with: "members: [cdn_eu, 'web[1]']")
+        #expect(try h.load(one).rolloutGroups.first?.members == ["cdn_eu", "web[1]"])
+        let off = Self.spec()
+            .replacingOccurrences(of: "stack: edge", with: "stack: edge\nflags:\n  fleet: { default: false }")
+            .replacingOccurrences(of: "    count: 2", with: "    count: 2\n    when: flag.fleet")
+            .replacingOccurrences(of: "members: [cdn_eu, web, cdn_us]", with: "members: [cdn_eu, 'web[0]', web, cdn_us]")
+        #expect(try h.load(off).rolloutGroups.first?.members == ["cdn_eu", "cdn_us"])
     }
 
     @Test("a rollout named like a resource, a fleet that has a rollout of its own, and shrinking waves are refused")
@@ -112,8 +127,8 @@ struct RolloutGroupTests {
         let own = Self.spec().replacingOccurrences(
             of: "properties: { size: small }", with: "properties: { size: small }\n    rollout: { waves: [1] }")
         #expect(
-            Self.problems(own).contains { $0.summary.contains("web[0] is in rollout edge_rollout and in the rollout of fleet web") },
-            "\(Self.problems(own).map(\.summary))")
+            Self.problems(own).filter { $0.summary.contains("names web, which is in the rollout of fleet web") }.count == 1,
+            "reported once, not per member: \(Self.problems(own).map(\.summary))")
         let shrinking = Self.spec().replacingOccurrences(of: "waves: [1, 50%, 100%]", with: "waves: [75%, 1]")
         #expect(Self.problems(shrinking).contains { $0.summary.contains("the waves of rollout edge_rollout shrink") })
         #expect(Self.problems(Self.spec()).isEmpty)
