@@ -45,21 +45,12 @@ extension CLI {
 
     /// Starts `cairn` with `arguments` in the test's folder and returns at once.
     func spawn(_ arguments: String...) throws -> Spawned {
-        guard FileManager.default.isExecutableFile(atPath: CLI.binary.path) else {
-            throw CLIError("no cairn binary at \(CLI.binary.path); run `swift build` first (or set CAIRN_BIN)")
-        }
         let id = UUID().uuidString.prefix(8)
         let out = folder.appendingPathComponent("spawn-\(id).out")
         let err = folder.appendingPathComponent("spawn-\(id).err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CAIRN_") }
-        env["NO_COLOR"] = "1"
-        process.environment = env
+        let process = try cairnProcess(arguments)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice

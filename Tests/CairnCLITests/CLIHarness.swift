@@ -46,17 +46,7 @@ struct CLI {
     }
 
     private func runBlocking(_ arguments: [String], environment: [String: String]) throws -> Output {
-        guard FileManager.default.isExecutableFile(atPath: CLI.binary.path) else {
-            throw CLIError("no cairn binary at \(CLI.binary.path); run `swift build` first (or set CAIRN_BIN)")
-        }
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CAIRN_") }
-        env["NO_COLOR"] = "1"
-        env.merge(environment) { $1 }
-        process.environment = env
+        let process = try cairnProcess(arguments, environment: environment)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -75,6 +65,23 @@ struct CLI {
         return Output(
             status: process.terminationStatus, stdout: String(decoding: outData.value, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A `cairn` process, not started, in the test's folder: this environment without `CAIRN_*`
+    /// variables, with `NO_COLOR=1` and `environment` on top.
+    func cairnProcess(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        guard FileManager.default.isExecutableFile(atPath: CLI.binary.path) else {
+            throw CLIError("no cairn binary at \(CLI.binary.path); run `swift build` first (or set CAIRN_BIN)")
+        }
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CAIRN_") }
+        env["NO_COLOR"] = "1"
+        env.merge(environment) { $1 }
+        process.environment = env
+        return process
     }
 
     /// `sim inventory --json`, as a list of resources.

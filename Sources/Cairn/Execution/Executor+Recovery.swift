@@ -62,12 +62,12 @@ extension Executor {
         var done: Set<String> = []
         let steps = Dictionary(Step.steps(of: history.plan).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let observer = configuration.observer
-        let asked = history.inDoubt.sorted(by: { $0.key < $1.key }).compactMap { key, intent in
-            steps[key].flatMap { step in
-                intent.idempotencyKey.flatMap { token in
-                    configuration.registry.provider(for: step.type).map { (key, intent, step, token, $0) }
-                }
-            }
+        var asked: [(key: String, intent: JournalEvent, step: Step, token: String, provider: any Provider)] = []
+        for (key, intent) in history.inDoubt.sorted(by: { $0.key < $1.key }) {
+            guard let step = steps[key], let token = intent.idempotencyKey,
+                let provider = configuration.registry.provider(for: step.type)
+            else { continue }
+            asked.append((key, intent, step, token, provider))
         }
         // The phase ends only when every answer is in; if a provider cannot answer, the run
         // aborts and runAborted ends what is open.

@@ -135,19 +135,25 @@ public final class MetricsRunObserver: RunObserver {
     }
 
     private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = [label] + dimensions.map(\.1)
-        if let known = counters.withLock({ $0[key] }) { return known }
-        let made = Counter(label: label, dimensions: dimensions, factory: factory)
-        counters.withLock { $0[key] = made }
-        return made
+        Self.handle(in: counters, label, dimensions) { Counter(label: label, dimensions: dimensions, factory: factory) }
     }
 
     private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
+        Self.handle(in: timers, label, dimensions) { Timer(label: label, dimensions: dimensions, factory: factory) }
+    }
+
+    /// The handle `cache` holds for this name and these label values, made by `make` the first time.
+    private static func handle<Handle>(
+        in cache: borrowing Mutex<[[String]: Handle]>, _ label: String, _ dimensions: [(String, String)],
+        make: () -> Handle
+    ) -> Handle {
         let key = [label] + dimensions.map(\.1)
-        if let known = timers.withLock({ $0[key] }) { return known }
-        let made = Timer(label: label, dimensions: dimensions, factory: factory)
-        timers.withLock { $0[key] = made }
-        return made
+        return cache.withLock { handles in
+            if let known = handles[key] { return known }
+            let made = make()
+            handles[key] = made
+            return made
+        }
     }
 
     static func nanoseconds(_ d: Duration) -> Int64 {

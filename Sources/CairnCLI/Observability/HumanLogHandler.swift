@@ -24,9 +24,7 @@ struct HumanLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let own = event.metadata { merged.merge(own) { _, new in new } }
+        let merged = LogSink.merged(metadata, metadataProvider, event)
         let time = String(JSONLogLine.timestamp(Date()).dropFirst(11).dropLast())
         var line = "\(time) \(event.level.rawValue.uppercased()) \(event.message)"
         let rest = merged.keys.filter { !Self.leading.contains($0) }.sorted()

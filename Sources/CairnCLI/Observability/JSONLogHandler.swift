@@ -23,16 +23,10 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var merged = event.metadata ?? [:]
-        if !metadata.isEmpty || metadataProvider != nil {
-            // The record's own metadata wins over the provider's, which wins over the handler's.
-            merged = metadata
-            if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-            if let own = event.metadata { merged.merge(own) { _, new in new } }
-        }
         sink.write(
             JSONLogLine.render(
-                time: Date(), level: event.level, label: label, message: "\(event.message)", metadata: merged,
+                time: Date(), level: event.level, label: label, message: "\(event.message)",
+                metadata: LogSink.merged(metadata, metadataProvider, event),
                 error: event.error.map { "\($0)" }))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// Where log lines go: standard error or a file, one whole line per write, never interleaved.
@@ -41,5 +42,18 @@ final class LogSink: Sendable {
                 }
             }
         }
+    }
+
+    /// The metadata of one record as a handler writes it: the record's own wins over the
+    /// provider's, which wins over the handler's. Without handler metadata or a provider (the
+    /// CLI's case) the record's own is used as is, with no copy.
+    static func merged(
+        _ handler: Logger.Metadata, _ provider: Logger.MetadataProvider?, _ event: LogEvent
+    ) -> Logger.Metadata {
+        guard !handler.isEmpty || provider != nil else { return event.metadata ?? [:] }
+        var merged = handler
+        if let provided = provider?.get() { merged.merge(provided) { _, new in new } }
+        if let own = event.metadata { merged.merge(own) { _, new in new } }
+        return merged
     }
 }
