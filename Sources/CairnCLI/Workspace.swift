@@ -81,7 +81,10 @@ struct Workspace {
         let registry = try registry(world: world)
         try Observability.bootstrap(options.observability)
         let stack = try loadStack(registry: registry)
-        let observed = FanOutRunObserver([observer] + Observability.observers(stack: stack, registry: registry))
+        // The live view draws as things happen; logs, metrics and spans are made on a thread
+        // of their own, out of the steps' way (a run's end waits until they are all made).
+        let recorders = QueuedRunObserver(FanOutRunObserver(Observability.observers(stack: stack, registry: registry)))
+        let observed = FanOutRunObserver([observer, recorders])
         let engine = Engine(configuration: Engine.Configuration(store: try openStore(), registry: registry, observer: observed))
         return (engine, stack, world)
     }

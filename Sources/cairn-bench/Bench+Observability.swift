@@ -62,7 +62,10 @@ extension Bench {
             // CAIRN_BENCH_OBSERVE=logs,metrics,traces (the default: all three) picks the observers.
             let parts = (ProcessInfo.processInfo.environment["CAIRN_BENCH_OBSERVE"] ?? "logs,metrics,traces")
                 .split(separator: ",").map(String.init)
-            configuration.observer = FanOutRunObserver(parts.compactMap { observer($0, sink: sink, tracer: tracer) })
+            let watchers = FanOutRunObserver(parts.compactMap { observer($0, sink: sink, tracer: tracer) })
+            // As the CLI does: CAIRN_BENCH_QUEUE=0 calls the observers from the steps instead.
+            configuration.observer =
+                ProcessInfo.processInfo.environment["CAIRN_BENCH_QUEUE"] == "0" ? watchers : QueuedRunObserver(watchers)
         }
         let engine = Engine(configuration: configuration)
         let plan = try await engine.plan(SimStacks.wide(n), refresh: false)
@@ -108,13 +111,17 @@ extension Bench {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         for tasks in [1, 2] {
-            for name in ["logs", "metrics", "traces", "noop-traces", "all"] {
+            for name in ["logs", "metrics", "traces", "noop-traces", "all", "queue", "queued-all"] {
                 var perStep: [Double] = []
                 for round in 0..<5 {
                     let sink = try LineFile(directory.appendingPathComponent("\(name)-\(tasks)-\(round).jsonl"))
                     let tracer = InMemoryTracer()
-                    let parts = name == "all" ? ["logs", "metrics", "traces"] : [name]
-                    let watcher = FanOutRunObserver(parts.compactMap { observer($0, sink: sink, tracer: tracer) })
+                    // `queue`: what a step pays to hand its hooks to a QueuedRunObserver (over
+                    // nothing); `queued-all`: the three observers behind one, as the CLI has them.
+                    let parts = name.hasSuffix("all") ? ["logs", "metrics", "traces"] : [name]
+                    let observers = FanOutRunObserver(parts.compactMap { observer($0, sink: sink, tracer: tracer) })
+                    let queued = name.hasPrefix("queue") ? QueuedRunObserver(observers) : nil
+                    let watcher: any RunObserver = queued ?? observers
                     watcher.runStarted(runID: "bench", plan: plan, operation: "apply")
                     let watch = Stopwatch()
                     await withTaskGroup(of: Void.self) { group in
@@ -133,7 +140,8 @@ extension Bench {
                         }
                     }
                     perStep.append(watch.seconds / Double(n) * 1e6)
-                    try expect(name == "metrics" || name == "noop-traces" || sink.lines + tracer.finishedSpans.count >= n, "every step was recorded")
+                    queued?.flush()
+                    try expect(["metrics", "noop-traces", "queue"].contains(name) || sink.lines + tracer.finishedSpans.count >= n, "every step was recorded")
                 }
                 report.figure(
                     "\(name)_us_per_step_\(tasks)_task\(tasks == 1 ? "" : "s")", perStep.sorted()[2], unit: "µs",
@@ -186,6 +194,6 @@ private struct JSONLines: LogHandler {
 
     func log(event: LogEvent) {
         let fields = metadata.isEmpty ? event.metadata ?? [:] : metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
-        file.write(JSONLogLine.render(time: Date(), level: event.level, label: label, message: "\(event.message)", metadata: fields))
+        file.write(JSONLogLine.render(time: RunEventTime.now.date, level: event.level, label: label, message: "\(event.message)", metadata: fields))
     }
 }

@@ -25,7 +25,6 @@ public final class LoggingRunObserver: RunObserver {
     private let logger: Logger
     private let baseRedactor: Redactor
     private let state: Mutex<State>
-    private let clock = ContinuousClock()
 
     /// An observer that logs to `logger`, hiding what `redactor` says is sensitive.
     public init(logger: Logger = Logger(label: "cairn.run"), redactor: Redactor = Redactor()) {
@@ -65,7 +64,7 @@ public final class LoggingRunObserver: RunObserver {
     public func stepStarted(_ step: Step, compensation: Bool) {
         let key = Self.key(step, compensation)
         let runID = state.withLock { s in
-            s.started[key] = clock.now
+            s.started[key] = RunEventTime.now.instant
             return s.runID
         }
         logger.debug(
@@ -136,7 +135,7 @@ public final class LoggingRunObserver: RunObserver {
 
     public func stepResolving(_ step: Step) {
         let runID = state.withLock { s in
-            s.started[Self.key(step, false)] = clock.now
+            s.started[Self.key(step, false)] = RunEventTime.now.instant
             return s.runID
         }
         var meta = metadata(step, runID: runID, compensation: nil, attempt: 0, outcome: "resolving", duration: .zero)
@@ -148,7 +147,7 @@ public final class LoggingRunObserver: RunObserver {
         let (runID, started) = state.withLock { s in (s.runID, s.started.removeValue(forKey: Self.key(step, false))) }
         var meta = metadata(
             step, runID: runID, compensation: nil, attempt: 0, outcome: applied ? "applied" : "not_applied",
-            duration: started.map { $0.duration(to: clock.now) } ?? .zero)
+            duration: started.map { $0.duration(to: RunEventTime.now.instant) } ?? .zero)
         meta["phase"] = .string(RunPhase.resolution.rawValue)
         logger.info(
             applied ? "in-doubt step had taken effect: recorded as done" : "in-doubt step had not taken effect: it runs again",
@@ -186,7 +185,7 @@ public final class LoggingRunObserver: RunObserver {
         state.withLock { s in
             let start = compensation.map { s.started[Self.key(step, $0)] }
                 ?? (s.started[Self.key(step, false)] ?? s.started[Self.key(step, true)])
-            return (s.runID, start.map { $0.duration(to: clock.now) } ?? .zero)
+            return (s.runID, start.map { $0.duration(to: RunEventTime.now.instant) } ?? .zero)
         }
     }
 

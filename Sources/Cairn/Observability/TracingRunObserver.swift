@@ -56,7 +56,8 @@ public final class TracingRunObserver: RunObserver {
     }
 
     public func runStarted(runID: String, plan: Plan, operation: String) {
-        let span = tracer.startSpan("cairn.run", context: ServiceContext.current ?? .topLevel, ofKind: .internal)
+        let span = tracer.startSpan(
+            "cairn.run", context: ServiceContext.current ?? .topLevel, ofKind: .internal, at: Self.now)
         span.updateAttributes { a in
             a["cairn.run_id"] = runID
             a["cairn.stack"] = plan.stack
@@ -71,7 +72,8 @@ public final class TracingRunObserver: RunObserver {
     public func phaseStarted(_ phase: RunPhase, runID: String, steps: Int) {
         state.withLock { s in
             let span = tracer.startSpan(
-                "cairn.phase", context: s.run?.context ?? ServiceContext.current ?? .topLevel, ofKind: .internal)
+                "cairn.phase", context: s.run?.context ?? ServiceContext.current ?? .topLevel, ofKind: .internal,
+                at: Self.now)
             span.updateAttributes { a in
                 a["cairn.phase"] = phase.rawValue
                 a["cairn.steps"] = steps
@@ -85,11 +87,11 @@ public final class TracingRunObserver: RunObserver {
             defer { s.phase = nil }
             return s.phase
         }
-        span?.end()
+        span?.end(at: Self.now)
     }
 
     public func stepStarted(_ step: Step, compensation: Bool) {
-        let now = DefaultTracerClock.now
+        let now = Self.now
         // The span starts outside the lock: steps start from several tasks at once.
         let span = startStep(step, compensation: compensation, parent: state.withLock { Self.parent(of: $0) }, at: now)
         let key = Self.key(step, compensation)
@@ -105,7 +107,7 @@ public final class TracingRunObserver: RunObserver {
         state.withLock { s in
             let key = Self.key(step, compensation)
             guard let parent = s.steps[key] else { return }
-            let span = tracer.startSpan("cairn.attempt", context: parent.context, ofKind: .client)
+            let span = tracer.startSpan("cairn.attempt", context: parent.context, ofKind: .client, at: Self.now)
             span.attributes["cairn.attempt"] = attempt
             s.attempts[key] = span
         }
@@ -114,13 +116,14 @@ public final class TracingRunObserver: RunObserver {
     public func attemptFinished(_ step: Step, attempt: Int, error: ProviderError?, compensation: Bool) {
         let firstTry = attempt == 1 && attemptSpans == .whenRetried
         if firstTry && error == nil { return }
+        let now = Self.now
         let (span, redactor) = state.withLock { s -> ((any Span)?, Redactor) in
             let key = Self.key(step, compensation)
             guard firstTry else { return (s.attempts.removeValue(forKey: key), s.redactor) }
             // A first try that failed gets its span after the fact, from when it started.
             guard let parent = s.steps[key] else { return (nil, s.redactor) }
             let span = tracer.startSpan(
-                "cairn.attempt", context: parent.context, ofKind: .client, at: s.starts[key] ?? DefaultTracerClock.now)
+                "cairn.attempt", context: parent.context, ofKind: .client, at: s.starts[key] ?? now)
             span.attributes["cairn.attempt"] = attempt
             return (span, s.redactor)
         }
@@ -128,19 +131,19 @@ public final class TracingRunObserver: RunObserver {
         if let error {
             let shown = TracedError(error, redactor: redactor)
             span.attributes["cairn.error_class"] = error.errorClass.rawValue
-            span.recordError(shown)
+            span.recordError(shown, attributes: [:], at: now)
             span.setStatus(SpanStatus(code: .error, message: shown.description))
         } else {
             span.setStatus(SpanStatus(code: .ok))
         }
-        span.end()
+        span.end(at: now)
     }
 
     public func stepRetrying(_ step: Step, event: RetryEvent) {
         let span = state.withLock { s in s.steps[Self.key(step, false)] ?? s.steps[Self.key(step, true)] }
         span?.addEvent(
             SpanEvent(
-                name: "retry",
+                name: "retry", at: Self.now,
                 attributes: [
                     "cairn.attempt": .int64(Int64(event.attempt)),
                     "cairn.error_class": .string(event.error.errorClass.rawValue),
@@ -150,11 +153,12 @@ public final class TracingRunObserver: RunObserver {
 
     public func stepFinished(_ step: Step, outcome: StepOutcome, compensation: Bool) {
         let key = Self.key(step, compensation)
+        let now = Self.now
         let (started, parent, redactor) = state.withLock { s in
             s.starts[key] = nil
             return (s.steps.removeValue(forKey: key), Self.parent(of: s), s.redactor)
         }
-        let span = started ?? startStep(step, compensation: compensation, parent: parent, at: DefaultTracerClock.now)
+        let span = started ?? startStep(step, compensation: compensation, parent: parent, at: now)
         span.updateAttributes { a in
             a["cairn.outcome"] = outcome.status.rawValue
             a["cairn.attempts"] = outcome.attempts
@@ -162,10 +166,10 @@ public final class TracingRunObserver: RunObserver {
         if let failure = outcome.error {
             let shown = TracedError(failure.last, reason: failure.reason, redactor: redactor)
             span.attributes["cairn.error_class"] = failure.last.errorClass.rawValue
-            span.recordError(shown)
+            span.recordError(shown, attributes: [:], at: now)
             span.setStatus(SpanStatus(code: .error, message: shown.description))
         }
-        span.end()
+        span.end(at: now)
     }
 
     public func runFinished(_ result: RunResult) {
@@ -179,7 +183,7 @@ public final class TracingRunObserver: RunObserver {
         if result.status != .succeeded {
             run.setStatus(SpanStatus(code: .error, message: "run \(result.status.rawValue)"))
         }
-        run.end()
+        run.end(at: Self.now)
     }
 
     public func runAborted(runID: String, error: any Error) {
@@ -187,14 +191,15 @@ public final class TracingRunObserver: RunObserver {
         guard let run = endRun(because: "the run aborted") else { return }
         let shown = TracedError(aborting: error, redactor: redactor)
         run.attributes["cairn.status"] = "aborted"
-        run.recordError(shown)
+        let now = Self.now
+        run.recordError(shown, attributes: [:], at: now)
         run.setStatus(SpanStatus(code: .error, message: "run aborted: \(shown.description)"))
-        run.end()
+        run.end(at: now)
     }
 
     public func stepResolving(_ step: Step) {
         let parent = state.withLock { Self.parent(of: $0) }
-        let span = tracer.startSpan("cairn.resolve", context: parent, ofKind: .client)
+        let span = tracer.startSpan("cairn.resolve", context: parent, ofKind: .client, at: Self.now)
         span.updateAttributes { a in
             a["cairn.address"] = step.address
             a["cairn.type"] = step.type
@@ -206,7 +211,7 @@ public final class TracingRunObserver: RunObserver {
     public func stepResolved(_ step: Step, applied: Bool) {
         guard let span = state.withLock({ $0.resolving.removeValue(forKey: step.index) }) else { return }
         span.attributes["cairn.resolution"] = applied ? "applied" : "not_applied"
-        span.end()
+        span.end(at: Self.now)
     }
 
     /// Forgets the run and ends the spans still open under it (with an error status saying
@@ -217,9 +222,10 @@ public final class TracingRunObserver: RunObserver {
             let open: [any Span] = Array(s.attempts.values) + Array(s.steps.values) + Array(s.resolving.values)
             return (s.run, open + (s.phase.map { [$0] } ?? []))
         }
+        let now = Self.now
         for span in leftovers {
             if let why { span.setStatus(SpanStatus(code: .error, message: why)) }
-            span.end()
+            span.end(at: now)
         }
         return run
     }
@@ -247,6 +253,9 @@ public final class TracingRunObserver: RunObserver {
     private static func key(_ step: Step, _ compensation: Bool) -> StepKey {
         StepKey(index: step.index, compensation: compensation)
     }
+
+    /// When the hook being handled was made (see ``RunEventTime``).
+    private static var now: DefaultTracerClock.Instant { RunEventTime.now.tracerInstant }
 }
 
 /// Which step of a run an observer is following: its index in its phase, and the phase.

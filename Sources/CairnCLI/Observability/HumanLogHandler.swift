@@ -25,7 +25,7 @@ struct HumanLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let merged = LogSink.merged(metadata, metadataProvider, event)
-        let time = String(JSONLogLine.timestamp(Date()).dropFirst(11).dropLast())
+        let time = String(JSONLogLine.timestamp(RunEventTime.now.date).dropFirst(11).dropLast())
         var line = "\(time) \(event.level.rawValue.uppercased()) \(event.message)"
         let rest = merged.keys.filter { !Self.leading.contains($0) }.sorted()
         for key in Self.leading.filter({ merged[$0] != nil }) + rest {

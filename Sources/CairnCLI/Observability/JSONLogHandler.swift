@@ -25,7 +25,7 @@ struct JSONLogHandler: LogHandler {
     func log(event: LogEvent) {
         sink.write(
             JSONLogLine.render(
-                time: Date(), level: event.level, label: label, message: "\(event.message)",
+                time: RunEventTime.now.date, level: event.level, label: label, message: "\(event.message)",
                 metadata: LogSink.merged(metadata, metadataProvider, event),
                 error: event.error.map { "\($0)" }))
     }

@@ -21,8 +21,9 @@ struct ObservedRun {
     static let secret = "hunter2-s3cr3t"
 
     /// net <- subnet <- vm: net is throttled once, subnet fails twice (transient), vm fails
-    /// for good with an error that echoes a sensitive value, so the run rolls back.
-    static func make() async throws -> ObservedRun {
+    /// for good with an error that echoes a sensitive value, so the run rolls back. `queued`:
+    /// the observers sit behind a ``QueuedRunObserver``, as the CLI has them.
+    static func make(queued: Bool = false) async throws -> ObservedRun {
         var logs = InMemoryLogHandler()
         logs.logLevel = .debug
         let clock = TestClock()
@@ -43,11 +44,12 @@ struct ObservedRun {
         let redactor = Redactor(stack: stack, registry: registry)
         let metrics = TestMetrics()
         let tracer = InMemoryTracer()
-        let observer = FanOutRunObserver([
+        let observers = FanOutRunObserver([
             LoggingRunObserver(logger: Logger(label: "test", factory: { _ in logs }), redactor: redactor),
             MetricsRunObserver(factory: metrics),
             TracingRunObserver(tracer: tracer, redactor: redactor),
         ])
+        let observer: any RunObserver = queued ? QueuedRunObserver(observers) : observers
         let engine = Engine(
             configuration: .init(
                 store: InMemoryStore(), registry: registry, clock: clock, random: RandomSource(seed: 7),
@@ -75,9 +77,9 @@ struct RunObserverBackendsTests {
         #expect(run.result.compensated == 2)
     }
 
-    @Test("every step record carries the run id, step, address, type, action, attempt, outcome, error class and duration")
-    func logRecords() async throws {
-        let run = try await ObservedRun.make()
+    @Test("every step record carries the run id, step, address, type, action, attempt, outcome, error class and duration", arguments: [false, true])
+    func logRecords(queued: Bool) async throws {
+        let run = try await ObservedRun.make(queued: queued)
         let required = ["run_id", "step", "address", "type", "action", "attempt", "outcome", "error_class", "duration_ms"]
         let stepRecords = run.logs.entries.filter { $0.metadata["address"] != nil }
         #expect(stepRecords.count >= 10)
@@ -101,9 +103,9 @@ struct RunObserverBackendsTests {
         #expect(finished.metadata["status"] == "rolled_back")
     }
 
-    @Test("sensitive values never reach log records or traces")
-    func redaction() async throws {
-        let run = try await ObservedRun.make()
+    @Test("sensitive values never reach log records or traces", arguments: [false, true])
+    func redaction(queued: Bool) async throws {
+        let run = try await ObservedRun.make(queued: queued)
         let text = run.logs.entries.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n")
         #expect(text.contains("bad password (sensitive)"))
         #expect(!text.contains(ObservedRun.secret))
@@ -113,9 +115,9 @@ struct RunObserverBackendsTests {
         #expect(!traced.joined().contains(ObservedRun.secret))
     }
 
-    @Test("metrics count steps, retries by class, throttled waits, compensations and the run, with bounded labels")
-    func metrics() async throws {
-        let run = try await ObservedRun.make()
+    @Test("metrics count steps, retries by class, throttled waits, compensations and the run, with bounded labels", arguments: [false, true])
+    func metrics(queued: Bool) async throws {
+        let run = try await ObservedRun.make(queued: queued)
         let m = run.metrics
         typealias N = MetricsRunObserver.Names
         #expect(m.counterTotal(label: N.retries, dimensions: [("type", "test.subnet"), ("error_class", "transient")]) == 2)
@@ -139,9 +141,9 @@ struct RunObserverBackendsTests {
         }
     }
 
-    @Test("spans form run > phase > step > attempt, with compensation under its own phase")
-    func spanTree() async throws {
-        let run = try await ObservedRun.make()
+    @Test("spans form run > phase > step > attempt, with compensation under its own phase", arguments: [false, true])
+    func spanTree(queued: Bool) async throws {
+        let run = try await ObservedRun.make(queued: queued)
         let spans = run.tracer.finishedSpans
         #expect(run.tracer.activeSpans.isEmpty)
         let byID = Dictionary(uniqueKeysWithValues: spans.map { ($0.spanID, $0) })
@@ -178,8 +180,10 @@ struct RunObserverBackendsTests {
         #expect(vm.attributes["cairn.error_class"]?.toSpanAttribute() == .string("permanent"))
     }
 
-    @Test("a run aborted by a store error ends every span and says so; its resume resolves the step in doubt under its own phase")
-    func abortedAndResolved() async throws {
+    @Test(
+        "a run aborted by a store error ends every span and says so; its resume resolves the step in doubt under its own phase",
+        arguments: [false, true])
+    func abortedAndResolved(queued: Bool) async throws {
         let inner = InMemoryStore()
         let memory = MemoryProvider(types: ["test.net", "test.subnet", "test.vm"])
         let stack = Stack(
@@ -195,7 +199,7 @@ struct RunObserverBackendsTests {
                     store: store, registry: ProviderRegistry([memory]), clock: TestClock(), random: RandomSource(seed: 3),
                     observer: observer, isProcessAlive: { _ in false }, enforceStepTimeouts: false))
         }
-        func watchers() -> (InMemoryLogHandler, TestMetrics, InMemoryTracer, FanOutRunObserver) {
+        func watchers() -> (InMemoryLogHandler, TestMetrics, InMemoryTracer, any RunObserver) {
             var logs = InMemoryLogHandler()
             logs.logLevel = .debug
             let metrics = TestMetrics()
@@ -204,7 +208,7 @@ struct RunObserverBackendsTests {
                 LoggingRunObserver(logger: Logger(label: "test", factory: { _ in logs })),
                 MetricsRunObserver(factory: metrics), TracingRunObserver(tracer: tracer),
             ])
-            return (logs, metrics, tracer, observer)
+            return (logs, metrics, tracer, queued ? QueuedRunObserver(observer) : observer)
         }
 
         // The second commit (net's outcome, subnet's intent) is the last: subnet is made, and
