@@ -118,9 +118,12 @@ extension Bench {
                     let tracer = InMemoryTracer()
                     // `queue`: what a step pays to hand its hooks to a QueuedRunObserver (over
                     // nothing); `queued-all`: the three observers behind one, as the CLI has them.
+                    // The buffer holds every hook here: the figure is the steps' side alone (these
+                    // hooks come far faster than a run makes them, and would otherwise wait for
+                    // the observers' thread once the buffer is full).
                     let parts = name.hasSuffix("all") ? ["logs", "metrics", "traces"] : [name]
                     let observers = FanOutRunObserver(parts.compactMap { observer($0, sink: sink, tracer: tracer) })
-                    let queued = name.hasPrefix("queue") ? QueuedRunObserver(observers) : nil
+                    let queued = name.hasPrefix("queue") ? QueuedRunObserver(observers, limit: 4 * n + 16) : nil
                     let watcher: any RunObserver = queued ?? observers
                     watcher.runStarted(runID: "bench", plan: plan, operation: "apply")
                     let watch = Stopwatch()
