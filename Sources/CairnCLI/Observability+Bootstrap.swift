@@ -41,6 +41,8 @@ enum Observability {
         var settings: Settings
         var registry: PrometheusCollectorRegistry?
         var tracing: (any TracingExport)?
+        /// The queues the recording observers work behind, flushed before the process exits.
+        var queues: [QueuedRunObserver] = []
     }
 
     private static let state = Mutex<State?>(nil)
@@ -73,25 +75,30 @@ enum Observability {
         if let tracing { InstrumentationSystem.bootstrap(tracing.tracer) }
     }
 
-    /// The observers that turn a run into log records, metrics and spans, hiding what is
-    /// sensitive in `stack` (and in each run's plan).
-    static func observers(stack: Stack?, registry: ProviderRegistry) -> [any RunObserver] {
+    /// The observer that turns a run into log records, metrics and spans, hiding what is
+    /// sensitive in `stack` (and in each run's plan). They work on a thread of their own, out
+    /// of the steps' way, behind a queue that ``finish()`` flushes.
+    static func recorder(stack: Stack?, registry: ProviderRegistry) -> any RunObserver {
         let redactor = stack.map { Redactor(stack: $0, registry: registry) } ?? Redactor(registry: registry)
         var observers: [any RunObserver] = [LoggingRunObserver(logger: Logger(label: "cairn.run"), redactor: redactor)]
         let current = state.withLock { $0 }
         if current?.registry != nil { observers.append(MetricsRunObserver()) }
         if current?.tracing != nil { observers.append(TracingRunObserver(redactor: redactor)) }
-        return observers
+        let queue = QueuedRunObserver(FanOutRunObserver(observers))
+        state.withLock { $0?.queues.append(queue) }
+        return queue
     }
 
     /// The Prometheus registry metrics are kept in, when metrics were asked for.
     static var metricsRegistry: PrometheusCollectorRegistry? { state.withLock { $0?.registry } }
 
-    /// Before the process exits: writes `--metrics-file` (to a temporary file renamed into
-    /// place, as node_exporter's textfile collector expects) and flushes and stops the trace
-    /// exporter. Problems are reported on standard error; they never change the exit code.
+    /// Before the process exits: delivers what the recorders' queues still hold, writes
+    /// `--metrics-file` (to a temporary file renamed into place, as node_exporter's textfile
+    /// collector expects) and flushes and stops the trace exporter. Problems are reported on
+    /// standard error; they never change the exit code.
     static func finish() async {
         guard let current = state.withLock({ $0 }) else { return }
+        for queue in current.queues { queue.flush() }
         if let path = current.settings.metricsFile, let registry = current.registry {
             do {
                 try MetricsFile.write(registry.emitToString(), to: path)

@@ -81,10 +81,8 @@ struct Workspace {
         let registry = try registry(world: world)
         try Observability.bootstrap(options.observability)
         let stack = try loadStack(registry: registry)
-        // The live view draws as things happen; logs, metrics and spans are made on a thread
-        // of their own, out of the steps' way (a run's end waits until they are all made).
-        let recorders = QueuedRunObserver(FanOutRunObserver(Observability.observers(stack: stack, registry: registry)))
-        let observed = FanOutRunObserver([observer, recorders])
+        // The live view draws as things happen; logs, metrics and spans are made beside the run.
+        let observed = FanOutRunObserver([observer, Observability.recorder(stack: stack, registry: registry)])
         let engine = Engine(configuration: Engine.Configuration(store: try openStore(), registry: registry, observer: observed))
         return (engine, stack, world)
     }
