@@ -3,7 +3,7 @@ import Foundation
 
 /// Options every stack command takes.
 struct StackOptions: ParsableArguments {
-    @Option(name: [.customShort("f"), .customLong("file")], help: "The spec file.")
+    @Option(name: [.customShort("f"), .customLong("file")], help: "The spec file ('-' reads it from standard input).")
     var file: String = "cairn.yaml"
 
     @Option(help: ArgumentHelp("Where state lives: sqlite:PATH (default: .cairn/state.db beside the spec).", valueName: "url"))

@@ -5,10 +5,16 @@ import Foundation
 
 /// Where a command works: the spec, the `.cairn/` folder beside it, the store, the simulated
 /// world and the providers. Built from the command's options and the environment.
+///
+/// `-f -` reads the spec from standard input. A spec read from standard input or another
+/// stream (`/dev/stdin`, `<(generate-spec)`) has no folder of its own: the current directory
+/// holds `.cairn/` and is where relative paths in the spec start.
 struct Workspace {
     let options: StackOptions
     let environment: [String: String]
     let specURL: URL
+    /// The folder the spec's relative paths start from, which holds `.cairn/`.
+    let baseDirectory: URL
     let stateDirectory: URL
 
     init(options: StackOptions, environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -16,10 +22,10 @@ struct Workspace {
         self.environment = environment
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         specURL = URL(fileURLWithPath: options.file, relativeTo: cwd).standardizedFileURL
-        stateDirectory = specURL.deletingLastPathComponent().appendingPathComponent(".cairn")
+        let streamed = options.file == "-" || Self.isStream(specURL.path)
+        baseDirectory = streamed ? cwd.standardizedFileURL : specURL.deletingLastPathComponent()
+        stateDirectory = baseDirectory.appendingPathComponent(".cairn")
     }
-
-    var baseDirectory: URL { specURL.deletingLastPathComponent() }
 
     /// Opens the store named by `--store`, `CAIRN_STORE`, or `.cairn/state.db` beside the spec.
     func openStore() throws -> any StateStore {
@@ -59,9 +65,19 @@ struct Workspace {
         ])
     }
 
+    /// The spec as messages name it.
+    var specName: String { options.file == "-" ? "<stdin>" : options.file }
+
+    /// True when `path` exists, after symbolic links, and is not a regular file (a pipe, a
+    /// terminal, `/dev/stdin`).
+    private static func isStream(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+    }
+
     /// Reads and validates the spec.
     func loadStack(registry: ProviderRegistry) throws -> Stack {
-        guard FileManager.default.fileExists(atPath: specURL.path) else {
+        guard options.file == "-" || FileManager.default.fileExists(atPath: specURL.path) else {
             throw UsageError("no spec at \(options.file); pass -f FILE or run in the folder that holds cairn.yaml")
         }
         var loader = SpecLoader(
@@ -72,6 +88,7 @@ struct Workspace {
         if let path = options.flagsFile {
             loader.options.flagsFile = try loader.loadFlags(file: URL(fileURLWithPath: path))
         }
+        if options.file == "-" { return try loader.load(handle: .standardInput, fileName: specName) }
         return try loader.load(file: specURL)
     }
 

@@ -39,20 +39,28 @@ struct CLI {
 
     /// Runs `cairn` and waits for it on a thread of its own: a test waiting for a process must
     /// not hold one of the few threads Swift's concurrency runs every test's tasks on (other
-    /// suites' timeouts would then fire late).
-    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
+    /// suites' timeouts would then fire late). `input` is piped to its standard input (else
+    /// it reads nothing).
+    func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) async throws -> Output {
         let cli = self
-        return try await onOwnThread { try cli.runBlocking(arguments, environment: environment) }
+        return try await onOwnThread { try cli.runBlocking(arguments, input: input, environment: environment) }
     }
 
-    private func runBlocking(_ arguments: [String], environment: [String: String]) throws -> Output {
+    private func runBlocking(_ arguments: [String], input: String?, environment: [String: String]) throws -> Output {
         let process = try cairnProcess(arguments, environment: environment)
         let out = Pipe()
         let err = Pipe()
+        let stdin = input.map { _ in Pipe() }
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = stdin ?? FileHandle.nullDevice
         try process.run()
+        if let stdin, let input {
+            Thread {
+                try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+                try? stdin.fileHandleForWriting.close()
+            }.start()
+        }
         let outData = Locked(Data())
         let finished = DispatchSemaphore(value: 0)
         Thread {

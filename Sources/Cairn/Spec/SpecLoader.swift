@@ -74,20 +74,20 @@ public struct SpecLoader: Sendable {
         self.options = options
     }
 
-    /// Reads and validates the spec in `file`. Messages name the file as `file.relativePath`.
+    /// Reads and validates the spec in `file` (a regular file, or a stream such as
+    /// `/dev/stdin`). Messages name the file as `file.relativePath`.
     ///
     /// - Throws: ``Diagnostics`` holding every problem found (unreadable file included).
     public func load(file: URL) throws -> Stack {
         let name = file.relativePath
-        let guardrail = SpecGuard(limits: options.limits, file: name)
-        let data: Data
+        let handle: FileHandle
         do {
             if let size = try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int,
                 size > options.limits.maxBytes
             {
                 throw Diagnostics([Self.oversize(size, limits: options.limits, file: name)])
             }
-            data = try Data(contentsOf: file)
+            handle = try FileHandle(forReadingFrom: file)
         } catch let diagnostics as Diagnostics {
             throw diagnostics
         } catch {
@@ -98,7 +98,27 @@ public struct SpecLoader: Sendable {
                     at: SourceLocation(file: name))
             ])
         }
-        return try load(text: guardrail.text(from: data), fileName: name)
+        defer { try? handle.close() }
+        return try load(handle: handle, fileName: name)
+    }
+
+    /// Reads a spec from `handle` to its end (standard input, say) and validates it;
+    /// `fileName` names it in messages. Reads at most one byte more than the size limit.
+    ///
+    /// - Throws: ``Diagnostics`` holding every problem found (a failed read included).
+    public func load(handle: FileHandle, fileName: String) throws -> Stack {
+        let data: Data
+        do {
+            data = try handle.read(upToCount: options.limits.maxBytes + 1) ?? Data()
+        } catch {
+            throw Diagnostics([
+                Diagnostic(.error, "cannot read \(fileName): \(Self.reason(error))", at: SourceLocation(file: fileName))
+            ])
+        }
+        if data.count > options.limits.maxBytes {
+            throw Diagnostics([Self.oversize(nil, limits: options.limits, file: fileName)])
+        }
+        return try load(text: SpecGuard(limits: options.limits, file: fileName).text(from: data), fileName: fileName)
     }
 
     /// Reads and validates a spec held in memory; `fileName` is used in messages (and its
@@ -153,9 +173,13 @@ public struct SpecLoader: Sendable {
         return stack
     }
 
-    static func oversize(_ size: Int, limits: Limits, file: String) -> Diagnostic {
-        Diagnostic(
-            .error, "the document is \(SpecGuard.size(size)); at most \(SpecGuard.size(limits.maxBytes)) is allowed",
+    /// The error for a document of `size` bytes (nil: a stream that went on past the limit).
+    static func oversize(_ size: Int?, limits: Limits, file: String) -> Diagnostic {
+        let most = SpecGuard.size(limits.maxBytes)
+        return Diagnostic(
+            .error,
+            size.map { "the document is \(SpecGuard.size($0)); at most \(most) is allowed" }
+                ?? "the document is larger than \(most), the most allowed",
             detail: "A spec this large is almost certainly not hand-written; split the stack into smaller ones.",
             at: SourceLocation(file: file, line: 1, column: 1))
     }

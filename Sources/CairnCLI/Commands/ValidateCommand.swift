@@ -9,8 +9,9 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let (_, stack, _) = try Workspace(options: stackOptions).open()
-            Terminal.standardOutput("\(stackOptions.file) is valid: stack '\(stack.name)', \(stack.resources.count) resources.")
+            let workspace = Workspace(options: stackOptions)
+            let (_, stack, _) = try workspace.open()
+            Terminal.standardOutput("\(workspace.specName) is valid: stack '\(stack.name)', \(stack.resources.count) resources.")
             return ExitCodes.success
         }
     }

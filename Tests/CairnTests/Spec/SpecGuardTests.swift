@@ -64,6 +64,16 @@ struct SpecGuardTests {
         let small = SpecLoader.fixture(limits: .init(maxBytes: 10))
         let error = try #require(throws: Diagnostics.self) { try small.load(file: file) }
         #expect(error.items.first?.summary == "the document is 26 bytes; at most 10 bytes is allowed")
+
+        // A stream (standard input) has no size to look up: it is read one byte past the limit.
+        let pipe = Pipe()
+        try pipe.fileHandleForWriting.write(contentsOf: Data("stack: demo\nresources: {}\n".utf8))
+        try pipe.fileHandleForWriting.close()
+        let streamed = try #require(throws: Diagnostics.self) {
+            try small.load(handle: pipe.fileHandleForReading, fileName: "<stdin>")
+        }
+        #expect(streamed.items.first?.summary == "the document is larger than 10 bytes, the most allowed")
+        #expect(streamed.items.first?.location?.file == "<stdin>")
     }
 
     @Test("too many aliases are refused with the reason")
