@@ -89,6 +89,12 @@ enum Observability {
         return queue
     }
 
+    /// For a process about to exit at once (a second Ctrl-C): delivers what the recorders'
+    /// queues hold, the log records of the last moments above all, waiting at most `timeout`.
+    static func flushRecorders(waitingAtMost timeout: Duration) {
+        for queue in state.withLock({ $0?.queues ?? [] }) { queue.flush(waitingAtMost: timeout) }
+    }
+
     /// The Prometheus registry metrics are kept in, when metrics were asked for.
     static var metricsRegistry: PrometheusCollectorRegistry? { state.withLock { $0?.registry } }
 

@@ -18,6 +18,7 @@ final class SignalTrap {
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
                 if stop.isRequested {
+                    Observability.flushRecorders(waitingAtMost: .seconds(1))
                     Terminal.standardError("Stopping now. The run is recorded as unfinished: `cairn resume` or `cairn rollback`.")
                     exit(130)
                 }
@@ -25,6 +26,7 @@ final class SignalTrap {
                 Terminal.standardError(
                     "Stopping: no new steps start; waiting up to \(grace) for running ones. Press Ctrl-C again to exit at once.")
                 queue.asyncAfter(deadline: .now() + grace.timeInterval) {
+                    Observability.flushRecorders(waitingAtMost: .seconds(1))
                     Terminal.standardError("Grace period over; exiting. `cairn resume` continues the run.")
                     exit(130)
                 }

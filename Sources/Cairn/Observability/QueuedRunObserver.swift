@@ -1,18 +1,23 @@
 import Dispatch
 import Synchronization
+import Tracing
 
 /// Hands every hook on to `observer` from a thread of its own, in the order the hooks were
-/// made, each with the time it was made (``RunEventTime/delivered``). A step then pays for
-/// being watched with an append to a buffer: the log records, spans and metric updates are made
-/// beside the run, not in the steps' way.
+/// made, each with the time it was made (``RunEventTime/delivered``) and the service context
+/// it was made in (`ServiceContext.current`: a run's span stays a child of the caller's). A
+/// step then pays for being watched with an append to a buffer: the log records, spans and
+/// metric updates are made beside the run, not in the steps' way.
 ///
 /// The end of a run waits: ``runFinished(_:)``, ``runAborted(runID:error:)`` and
 /// ``driftChecked(checked:driftedTypes:)`` return once everything made before them has been
 /// delivered, so a caller that goes on to write a metrics file or flush an exporter sees the
 /// whole run. When `limit` hooks are waiting (an observer slower than the run), the hook that
-/// finds the buffer full waits for it to drain: memory stays bounded and nothing is dropped.
+/// finds the buffer full waits for it to be delivered: nothing is dropped, and at most about
+/// twice `limit` hooks are held (a full buffer, and the batch being delivered).
 ///
-/// The wrapped observer must not call back into this one.
+/// Waiting blocks the caller's thread while the queue's own thread delivers, so the wrapped
+/// observer must not call back into this one, nor wait for work of Swift's concurrency pool
+/// (log handlers, metrics backends and tracers hand their I/O off, and do not).
 public final class QueuedRunObserver: RunObserver {
     private enum Hook: Sendable {
         case runStarted(runID: String, plan: Plan, operation: String)
@@ -31,8 +36,14 @@ public final class QueuedRunObserver: RunObserver {
         case driftChecked(checked: Int, driftedTypes: [String])
     }
 
+    private struct Made {
+        var time: RunEventTime
+        var context: ServiceContext?
+        var hook: Hook
+    }
+
     private struct Pending {
-        var hooks: [(RunEventTime, Hook)] = []
+        var hooks: [Made] = []
         /// True from the moment a drain is queued until it finds nothing left.
         var draining = false
     }
@@ -50,13 +61,25 @@ public final class QueuedRunObserver: RunObserver {
     public init(_ observer: any RunObserver, limit: Int = 65_536, batchWindow: Duration = .milliseconds(2)) {
         self.observer = observer
         self.limit = max(1, limit)
-        let (seconds, attoseconds) = batchWindow.components
-        self.batchWindow = .nanoseconds(Int(clamping: seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+        self.batchWindow = Self.interval(batchWindow)
     }
 
     /// Returns once every hook made before the call has been delivered.
     public func flush() {
-        queue.sync { drain() }
+        // A drain under way finishes first (the queue is serial); what it left is delivered here.
+        queue.sync { deliverWaiting() }
+    }
+
+    /// Like ``flush()``, but gives up after `timeout`: for a process about to exit at once.
+    /// Returns true when everything was delivered in time.
+    @discardableResult
+    public func flush(waitingAtMost timeout: Duration) -> Bool {
+        let done = DispatchSemaphore(value: 0)
+        queue.async {
+            self.deliverWaiting()
+            done.signal()
+        }
+        return done.wait(timeout: .now() + Self.interval(timeout)) == .success
     }
 
     public func runStarted(runID: String, plan: Plan, operation: String) {
@@ -111,9 +134,10 @@ public final class QueuedRunObserver: RunObserver {
     }
 
     private func enqueue(_ hook: Hook) {
-        let time = RunEventTime.present()
+        // `now`, not the present: a queue behind another keeps the first one's times.
+        let made = Made(time: RunEventTime.now, context: ServiceContext.current, hook: hook)
         let (start, full) = pending.withLock { p -> (Bool, Bool) in
-            p.hooks.append((time, hook))
+            p.hooks.append(made)
             let full = p.hooks.count >= limit
             if p.draining { return (false, full) }
             p.draining = true
@@ -126,25 +150,42 @@ public final class QueuedRunObserver: RunObserver {
         if full { flush() }
     }
 
-    /// Delivers what waits, a batch at a time, until nothing does. Runs on `queue` only.
-    /// (Several drains may be scheduled at once; one that finds nothing to do is harmless.)
+    /// Delivers what waits, a batch at a time, until nothing does, and then lets the next
+    /// hook schedule a drain. Runs on `queue` only. (Several drains may be scheduled at once;
+    /// one that finds nothing to do is harmless.)
     private func drain() {
-        var batch: [(RunEventTime, Hook)] = []
         while true {
-            let more = pending.withLock { p -> Bool in
-                if p.hooks.isEmpty {
-                    p.draining = false
-                    return false
-                }
-                swap(&batch, &p.hooks)
-                return true
+            let batch = pending.withLock { p -> [Made] in
+                if p.hooks.isEmpty { p.draining = false }
+                defer { p.hooks = [] }
+                return p.hooks
             }
-            guard more else { return }
-            for (time, hook) in batch {
-                RunEventTime.$delivered.withValue(time) { deliver(hook) }
-            }
-            batch.removeAll(keepingCapacity: true)
+            if batch.isEmpty { return }
+            deliver(batch)
         }
+    }
+
+    /// Delivers what waits now, once (a drain stays scheduled). Runs on `queue` only.
+    private func deliverWaiting() {
+        deliver(pending.withLock { p in
+            defer { p.hooks = [] }
+            return p.hooks
+        })
+    }
+
+    private func deliver(_ batch: [Made]) {
+        for made in batch {
+            ServiceContext.withValue(made.context) {
+                RunEventTime.$delivered.withValue(made.time) { deliver(made.hook) }
+            }
+        }
+    }
+
+    /// `duration` for Dispatch, at most a day.
+    private static func interval(_ duration: Duration) -> DispatchTimeInterval {
+        let (seconds, attoseconds) = duration.components
+        guard seconds < 86_400 else { return .seconds(86_400) }
+        return .nanoseconds(Int(max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)))
     }
 
     private func deliver(_ hook: Hook) {

@@ -11,14 +11,15 @@ struct QueuedRunObserverTests {
     @Test("hooks arrive in the order they were made, later, each with the time it was made")
     func orderAndTimes() async throws {
         let seen = Deliveries()
-        let queued = QueuedRunObserver(seen, batchWindow: .milliseconds(200))
+        // A window of an hour: only flush() delivers here.
+        let queued = QueuedRunObserver(seen, batchWindow: .seconds(3600))
         var made: [(before: UInt64, after: UInt64)] = []
         for i in 0..<20 {
             let before = RunEventTime.present().nanosecondsSinceEpoch
             queued.stepStarted(step(i), compensation: false)
             made.append((before, RunEventTime.present().nanosecondsSinceEpoch))
         }
-        #expect(seen.all.isEmpty, "nothing is delivered before the batch window has passed")
+        #expect(seen.all.isEmpty, "nothing is delivered before the batch window has passed or a flush")
         queued.flush()
         let delivered = seen.all
         #expect(delivered.map(\.index) == Array(0..<20))
@@ -29,8 +30,8 @@ struct QueuedRunObserverTests {
 
     @Test("the end of a run returns only once every hook before it has been delivered")
     func runEndWaits() async throws {
-        let seen = Deliveries(delay: .milliseconds(1))
-        let queued = QueuedRunObserver(seen)
+        let seen = Deliveries()
+        let queued = QueuedRunObserver(seen, batchWindow: .seconds(3600))
         for i in 0..<50 { queued.stepStarted(step(i), compensation: false) }
         queued.runAborted(runID: "r", error: ProviderError(.permanent, "the journal could not be written"))
         #expect(seen.all.count == 50)
@@ -53,25 +54,33 @@ struct QueuedRunObserverTests {
         try await Task.sleep(for: .milliseconds(300))
         #expect(made.withLock { $0 } < 5, "the producer waits while the observer is stuck")
         gate.signal()
-        for _ in 0..<200 where made.withLock({ $0 }) < 5 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<1000 where made.withLock({ $0 }) < 5 { try await Task.sleep(for: .milliseconds(10)) }
         queued.flush()
         #expect(made.withLock { $0 } == 5)
         #expect(seen.all.map(\.index) == Array(0..<5))
     }
 
-    @Test("spans delivered later (here 60 ms or more after their hooks) keep the times of the run")
-    func spanTimes() async throws {
+    @Test("spans delivered later keep the times of the run, and the run's span stays a child of the caller's")
+    func spanTimesAndParent() async throws {
         let tracer = InMemoryTracer()
-        let queued = QueuedRunObserver(TracingRunObserver(tracer: tracer), batchWindow: .milliseconds(100))
+        let queued = QueuedRunObserver(TracingRunObserver(tracer: tracer), batchWindow: .seconds(3600))
+        let caller = tracer.startSpan("caller")
+        ServiceContext.withValue(caller.context) {
+            queued.runStarted(runID: "r", plan: Plan(stack: "s", serial: 1, changes: []), operation: "apply")
+        }
         let before = RunEventTime.present().nanosecondsSinceEpoch
         queued.stepStarted(step(0), compensation: false)
         queued.stepFinished(step(0), outcome: StepOutcome(status: .ok, attempts: 1, duration: .zero), compensation: false)
         let after = RunEventTime.present().nanosecondsSinceEpoch
-        try await Task.sleep(for: .milliseconds(60))
-        queued.flush()
+        // Everything is delivered now, after `after`, outside the caller's context.
+        queued.runAborted(runID: "r", error: ProviderError(.permanent, "stopped"))
+        caller.end()
         let span = try #require(tracer.finishedSpans.first { $0.operationName == "cairn.step" })
         #expect(span.startInstant.nanosecondsSinceEpoch >= before && span.startInstant.nanosecondsSinceEpoch <= after)
         #expect(span.endInstant.nanosecondsSinceEpoch >= before && span.endInstant.nanosecondsSinceEpoch <= after)
+        let run = try #require(tracer.finishedSpans.first { $0.operationName == "cairn.run" })
+        #expect(run.parentSpanID == caller.context.inMemorySpanContext?.spanID)
+        #expect(run.parentSpanID != nil)
     }
 }
 
@@ -81,8 +90,8 @@ private func step(_ i: Int) -> Step {
         desired: [:], prior: nil, resourceDependencies: [], retry: RetryPolicy(), lifecycle: .init())
 }
 
-/// Records the steps it hears of, with the time each hook was made, optionally slowly or held
-/// at its first hook until `gate` is signalled.
+/// Records the steps it hears of, with the time each hook was made, optionally held at its
+/// first hook until `gate` is signalled.
 private final class Deliveries: RunObserver {
     struct Delivery {
         var index: Int
@@ -90,20 +99,15 @@ private final class Deliveries: RunObserver {
     }
 
     private let state = Mutex<(seen: [Delivery], ended: Int)>(([], 0))
-    private let delay: Duration
     private let gate: DispatchSemaphore?
 
-    init(delay: Duration = .zero, gate: DispatchSemaphore? = nil) {
-        self.delay = delay
-        self.gate = gate
-    }
+    init(gate: DispatchSemaphore? = nil) { self.gate = gate }
 
     var all: [Delivery] { state.withLock { $0.seen } }
     var ended: Int { state.withLock { $0.ended } }
 
     func stepStarted(_ step: Step, compensation: Bool) {
         if let gate, step.index == 0 { gate.wait() }
-        if delay > .zero { Thread.sleep(forTimeInterval: Double(delay.components.attoseconds) / 1e18) }
         let time = RunEventTime.now
         state.withLock { $0.seen.append(Delivery(index: step.index, time: time)) }
     }
