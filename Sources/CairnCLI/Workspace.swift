@@ -15,6 +15,8 @@ struct Workspace {
     let specURL: URL
     /// The folder the spec's relative paths start from, which holds `.cairn/`.
     let baseDirectory: URL
+    /// True when the spec comes from standard input or another stream: it can be read once.
+    let isStreamed: Bool
     let stateDirectory: URL
 
     init(options: StackOptions, environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -22,8 +24,8 @@ struct Workspace {
         self.environment = environment
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         specURL = URL(fileURLWithPath: options.file, relativeTo: cwd).standardizedFileURL
-        let streamed = options.file == "-" || Self.isStream(specURL.path)
-        baseDirectory = streamed ? cwd.standardizedFileURL : specURL.deletingLastPathComponent()
+        isStreamed = options.file == "-" || Self.isStream(specURL.path)
+        baseDirectory = isStreamed ? cwd.standardizedFileURL : specURL.deletingLastPathComponent()
         stateDirectory = baseDirectory.appendingPathComponent(".cairn")
     }
 
@@ -68,11 +70,15 @@ struct Workspace {
     /// The spec as messages name it.
     var specName: String { options.file == "-" ? "<stdin>" : options.file }
 
-    /// True when `path` exists, after symbolic links, and is not a regular file (a pipe, a
-    /// terminal, `/dev/stdin`).
+    /// True when `path` names a stream: anything under `/dev/` or `/proc/` (`/dev/stdin`,
+    /// `/dev/fd/63` from `<(...)`, even when they lead to a regular file: their folder is no
+    /// place for state), or a pipe, socket or device wherever it is.
     private static func isStream(_ path: String) -> Bool {
+        if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") { return true }
         var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+        guard stat(path, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type == S_IFIFO || type == S_IFSOCK || type == S_IFCHR || type == S_IFBLK
     }
 
     /// Reads and validates the spec.

@@ -39,8 +39,8 @@ struct CLI {
 
     /// Runs `cairn` and waits for it on a thread of its own: a test waiting for a process must
     /// not hold one of the few threads Swift's concurrency runs every test's tasks on (other
-    /// suites' timeouts would then fire late). `input` is piped to its standard input (else
-    /// it reads nothing).
+    /// suites' timeouts would then fire late). `input` is its standard input, from a file
+    /// (else it reads nothing).
     func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) async throws -> Output {
         let cli = self
         return try await onOwnThread { try cli.runBlocking(arguments, input: input, environment: environment) }
@@ -50,17 +50,16 @@ struct CLI {
         let process = try cairnProcess(arguments, environment: environment)
         let out = Pipe()
         let err = Pipe()
-        let stdin = input.map { _ in Pipe() }
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = stdin ?? FileHandle.nullDevice
-        try process.run()
-        if let stdin, let input {
-            Thread {
-                try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
-                try? stdin.fileHandleForWriting.close()
-            }.start()
+        process.standardInput = FileHandle.nullDevice
+        if let input {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-stdin-\(UUID().uuidString)")
+            try Data(input.utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            process.standardInput = try FileHandle(forReadingFrom: file)
         }
+        try process.run()
         let outData = Locked(Data())
         let finished = DispatchSemaphore(value: 0)
         Thread {

@@ -169,23 +169,44 @@ struct EndToEndTests {
         #expect(try await cli.run("apply", "--parallelism", "0").status == 2)
     }
 
-    @Test("a spec on standard input (-f -, /dev/stdin) works from the current folder; its errors name <stdin>")
+    @Test("a spec on standard input (-f -, /dev/stdin, a pipe) works from the current folder; its errors name <stdin>")
     func specFromStandardInput() async throws {
         let cli = try CLI()
         let text = "stack: e2e\nresources:\n  net:\n    type: sim.network\n    properties: { cidr: 10.0.0.0/16 }\n"
+        // Standard input redirected from a file: /dev/stdin leads to a regular file, whose
+        // folder (/dev) must not receive the state.
         let validated = try await cli.run(["validate", "-f", "/dev/stdin"], input: text)
         #expect(validated.status == 0, "\(validated.stderr)")
         #expect(validated.stdout.contains("/dev/stdin is valid"))
-        #expect(try await cli.run(["apply", "-f", "-", "--auto-approve"], input: text).status == 0)
+        #expect(try await cli.run(["apply", "-f", "/dev/stdin", "--auto-approve"], input: text).status == 0)
         #expect(FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent(".cairn/state.db").path))
         #expect(try await cli.run(["plan", "-f", "-"], input: text).stdout.contains("No changes"))
         #expect(try await cli.inventory().count == 1)
+
+        // From a pipe.
+        try cli.write("piped.yaml", text + "  net2:\n    type: sim.network\n    properties: { cidr: 10.1.0.0/16 }\n")
+        let shell = try cli.cairnProcess([])
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "cat piped.yaml | \"$0\" apply -f - --auto-approve --quiet", CLI.binary.path]
+        shell.standardOutput = FileHandle.nullDevice
+        shell.standardError = FileHandle.nullDevice
+        let piped = try await onOwnThread {
+            try shell.run()
+            shell.waitUntilExit()
+            return shell.terminationStatus
+        }
+        #expect(piped == 0)
+        #expect(try await cli.inventory().count == 2)
+
         let bad = try await cli.run(["plan", "-f", "-"], input: "stack: e2e\nresources:\n  net: { type: sim.nope }\n")
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("<stdin>:3:"), "\(bad.stderr)")
         let empty = try await cli.run(["validate", "-f", "-"], input: "")
         #expect(empty.status == 2)
         #expect(empty.stderr.contains("<stdin>"))
+        let watch = try await cli.run(["reconcile", "--watch", "-f", "-"], input: text)
+        #expect(watch.status == 2)
+        #expect(watch.stderr.contains("can be read only once"))
     }
 
     @Test("retries under injected faults are shown and succeed")

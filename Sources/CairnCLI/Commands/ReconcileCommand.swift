@@ -54,6 +54,11 @@ struct ReconcileCommand: AsyncParsableCommand {
             let terminal = Terminal(noColor: stackOptions.noColor)
             let progress = ProgressView(terminal: terminal, quiet: watch ? !stackOptions.verbose : stackOptions.quiet)
             let workspace = Workspace(options: stackOptions)
+            if watch && workspace.isStreamed {
+                throw UsageError(
+                    "reconcile --watch reads the spec again before every pass, and \(workspace.specName) can be read "
+                        + "only once; pass -f FILE")
+            }
             // Before the workspace installs the backends, so that metrics are kept for the port.
             try Observability.bootstrap(stackOptions.observability, metricsPort: metricsPort)
             let (engine, stack, _) = try workspace.open(observer: progress)
