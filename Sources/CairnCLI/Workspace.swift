@@ -98,6 +98,13 @@ struct Workspace {
         return try loader.load(file: specURL)
     }
 
+    /// Reads and validates the spec, opening and creating nothing in `.cairn/` (the simulated
+    /// world's schemas come from an empty world in memory).
+    func validateStack() throws -> Stack {
+        try Observability.bootstrap(options.observability)
+        return try loadStack(registry: registry(world: SimWorld.inMemory()))
+    }
+
     /// Everything a stack command needs, opened once.
     func open(observer: any RunObserver = NoRunObserver()) throws -> (engine: Engine, stack: Stack, world: SimWorld) {
         let world = try openSimWorld()

@@ -178,6 +178,7 @@ struct EndToEndTests {
         let validated = try await cli.run(["validate", "-f", "/dev/stdin"], input: text)
         #expect(validated.status == 0, "\(validated.stderr)")
         #expect(validated.stdout.contains("/dev/stdin is valid"))
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent(".cairn").path), "validate writes nothing")
         #expect(try await cli.run(["apply", "-f", "/dev/stdin", "--auto-approve"], input: text).status == 0)
         #expect(FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent(".cairn/state.db").path))
         #expect(try await cli.run(["plan", "-f", "-"], input: text).stdout.contains("No changes"))

@@ -10,7 +10,7 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let workspace = Workspace(options: stackOptions)
-            let (_, stack, _) = try workspace.open()
+            let stack = try workspace.validateStack()
             Terminal.standardOutput("\(workspace.specName) is valid: stack '\(stack.name)', \(stack.resources.count) resources.")
             return ExitCodes.success
         }
