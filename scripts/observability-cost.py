@@ -5,6 +5,9 @@ a file, the Prometheus metrics file, and OTLP trace export through swift-otel), 
 
 Usage: observability-cost.py CAIRN_BINARY [N] [PAIRS]     (defaults: 10000 resources, 5 pairs)
 
+CAIRN_COST_CPUS=0 (a taskset(1) CPU list) pins the cairn processes to those CPUs, to see what
+watching costs where no spare core takes the observers' work.
+
 Build the binary in release first (`swift build -c release --product cairn`). Each run starts
 from an empty folder. The trace endpoint is a sink in this process that accepts every OTLP/HTTP
 POST and answers 200 without decoding it (what a collector costs is the collector's business).
@@ -59,6 +62,8 @@ def run(binary, n, observed, port):
             f.write(SPEC.format(n=n))
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CAIRN_", "OTEL_"))}
         args = [binary, "apply", "--auto-approve", "--no-verify", "--quiet"]
+        if os.environ.get("CAIRN_COST_CPUS"):
+            args = ["taskset", "-c", os.environ["CAIRN_COST_CPUS"]] + args
         if observed:
             args += ["--log-file", "run.jsonl", "--metrics-file", "cairn.prom"]
             env["OTEL_EXPORTER_OTLP_ENDPOINT"] = f"http://127.0.0.1:{port}"
