@@ -17,7 +17,7 @@ public protocol RunObserver: Sendable {
     /// A step's intent is durable and its provider call starts.
     func stepStarted(_ step: Step, compensation: Bool)
     /// A try failed and will be retried after `event.delay`.
-    func stepRetrying(_ step: Step, event: RetryEvent)
+    func stepRetrying(_ step: Step, event: RetryEvent, compensation: Bool)
     /// A step ended. (A provider call cut short because its run aborts gets no `stepFinished`:
     /// it is in doubt, and ``runAborted(runID:error:)`` follows.)
     func stepFinished(_ step: Step, outcome: StepOutcome, compensation: Bool)
@@ -43,7 +43,7 @@ extension RunObserver {
     public func stepResolving(_ step: Step) {}
     public func stepResolved(_ step: Step, applied: Bool) {}
     public func stepStarted(_ step: Step, compensation: Bool) {}
-    public func stepRetrying(_ step: Step, event: RetryEvent) {}
+    public func stepRetrying(_ step: Step, event: RetryEvent, compensation: Bool) {}
     public func stepFinished(_ step: Step, outcome: StepOutcome, compensation: Bool) {}
     public func gateDecided(group: Int, decision: GateDecision) {}
     public func phaseStarted(_ phase: RunPhase, runID: String, steps: Int) {}

@@ -53,7 +53,7 @@ struct StepCall: Sendable {
                 policy: step.retry, clock: clock, random: random, budget: budget,
                 onRetry: { event in
                     retries.append(event)
-                    observer.stepRetrying(step, event: event)
+                    observer.stepRetrying(step, event: event, compensation: compensation)
                 },
                 operation: {
                     let attempt = retries.count + 1

@@ -47,8 +47,8 @@ public struct FanOutRunObserver: RunObserver {
         for o in observers { o.attemptFinished(step, attempt: attempt, error: error, compensation: compensation) }
     }
 
-    public func stepRetrying(_ step: Step, event: RetryEvent) {
-        for o in observers { o.stepRetrying(step, event: event) }
+    public func stepRetrying(_ step: Step, event: RetryEvent, compensation: Bool) {
+        for o in observers { o.stepRetrying(step, event: event, compensation: compensation) }
     }
 
     public func stepFinished(_ step: Step, outcome: StepOutcome, compensation: Bool) {

@@ -82,10 +82,10 @@ public final class LoggingRunObserver: RunObserver {
         logger.debug("attempt finished", metadata: meta)
     }
 
-    public func stepRetrying(_ step: Step, event: RetryEvent) {
-        let (runID, elapsed) = context(step, nil)
+    public func stepRetrying(_ step: Step, event: RetryEvent, compensation: Bool) {
+        let (runID, elapsed) = context(step, compensation)
         var meta = metadata(
-            step, runID: runID, compensation: nil, attempt: event.attempt, outcome: "retrying",
+            step, runID: runID, compensation: compensation, attempt: event.attempt, outcome: "retrying",
             errorClass: event.error.errorClass.rawValue, duration: elapsed)
         meta["delay_ms"] = "\(Self.milliseconds(event.delay))"
         meta["error"] = "\(scrub(event.error.description))"
@@ -179,12 +179,10 @@ public final class LoggingRunObserver: RunObserver {
         return meta
     }
 
-    /// The run id and the time since the step started (retry hooks do not say which phase
-    /// they belong to, so either start counts).
-    private func context(_ step: Step, _ compensation: Bool?) -> (String, Duration) {
+    /// The run id and the time since the step started.
+    private func context(_ step: Step, _ compensation: Bool) -> (String, Duration) {
         state.withLock { s in
-            let start = compensation.map { s.started[Self.key(step, $0)] }
-                ?? (s.started[Self.key(step, false)] ?? s.started[Self.key(step, true)])
+            let start = s.started[Self.key(step, compensation)]
             return (s.runID, start.map { $0.duration(to: RunEventTime.now.instant) } ?? .zero)
         }
     }

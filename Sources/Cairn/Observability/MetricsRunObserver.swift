@@ -73,7 +73,7 @@ public final class MetricsRunObserver: RunObserver {
             .increment()
     }
 
-    public func stepRetrying(_ step: Step, event: RetryEvent) {
+    public func stepRetrying(_ step: Step, event: RetryEvent, compensation: Bool) {
         counter(Names.retries, [("type", step.type), ("error_class", event.error.errorClass.rawValue)]).increment()
         if event.error.errorClass == .throttled {
             counter(Names.throttledWaits, [("type", step.type)]).increment()

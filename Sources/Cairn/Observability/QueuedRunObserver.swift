@@ -30,7 +30,7 @@ public final class QueuedRunObserver: RunObserver {
         case stepStarted(Step, compensation: Bool)
         case attemptStarted(Step, attempt: Int, compensation: Bool)
         case attemptFinished(Step, attempt: Int, error: ProviderError?, compensation: Bool)
-        case stepRetrying(Step, event: RetryEvent)
+        case stepRetrying(Step, event: RetryEvent, compensation: Bool)
         case stepFinished(Step, outcome: StepOutcome, compensation: Bool)
         case gateDecided(group: Int, decision: GateDecision)
         case driftChecked(checked: Int, driftedTypes: [String])
@@ -118,7 +118,9 @@ public final class QueuedRunObserver: RunObserver {
         enqueue(.attemptFinished(step, attempt: attempt, error: error, compensation: compensation))
     }
 
-    public func stepRetrying(_ step: Step, event: RetryEvent) { enqueue(.stepRetrying(step, event: event)) }
+    public func stepRetrying(_ step: Step, event: RetryEvent, compensation: Bool) {
+        enqueue(.stepRetrying(step, event: event, compensation: compensation))
+    }
 
     public func stepFinished(_ step: Step, outcome: StepOutcome, compensation: Bool) {
         enqueue(.stepFinished(step, outcome: outcome, compensation: compensation))
@@ -202,7 +204,8 @@ public final class QueuedRunObserver: RunObserver {
             observer.attemptStarted(step, attempt: attempt, compensation: compensation)
         case .attemptFinished(let step, let attempt, let error, let compensation):
             observer.attemptFinished(step, attempt: attempt, error: error, compensation: compensation)
-        case .stepRetrying(let step, let event): observer.stepRetrying(step, event: event)
+        case .stepRetrying(let step, let event, let compensation):
+            observer.stepRetrying(step, event: event, compensation: compensation)
         case .stepFinished(let step, let outcome, let compensation):
             observer.stepFinished(step, outcome: outcome, compensation: compensation)
         case .gateDecided(let group, let decision): observer.gateDecided(group: group, decision: decision)

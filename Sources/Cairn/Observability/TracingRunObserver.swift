@@ -139,8 +139,8 @@ public final class TracingRunObserver: RunObserver {
         span.end(at: now)
     }
 
-    public func stepRetrying(_ step: Step, event: RetryEvent) {
-        let span = state.withLock { s in s.steps[Self.key(step, false)] ?? s.steps[Self.key(step, true)] }
+    public func stepRetrying(_ step: Step, event: RetryEvent, compensation: Bool) {
+        let span = state.withLock { $0.steps[Self.key(step, compensation)] }
         span?.addEvent(
             SpanEvent(
                 name: "retry", at: Self.now,

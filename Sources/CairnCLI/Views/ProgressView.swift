@@ -31,7 +31,7 @@ final class ProgressView: RunObserver {
         Terminal.standardOutput("  \(terminal.cyan("…")) \(step.address): \(verb(step, compensation: compensation))")
     }
 
-    func stepRetrying(_ step: Step, event: RetryEvent) {
+    func stepRetrying(_ step: Step, event: RetryEvent, compensation: Bool) {
         retries.withLock { $0 += 1 }
         guard !quiet else { return }
         let ms = Int(event.delay.timeInterval * 1000)

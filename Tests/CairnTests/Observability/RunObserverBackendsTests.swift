@@ -90,6 +90,7 @@ struct RunObserverBackendsTests {
         let retries = stepRecords.filter { $0.metadata["outcome"] == "retrying" }
         #expect(retries.count == 3)
         #expect(retries.allSatisfy { $0.level == .warning })
+        #expect(retries.allSatisfy { $0.metadata["phase"] == "forward" }, "a retry says which phase it belongs to")
         #expect(retries.filter { $0.metadata["error_class"] == "transient" }.count == 2)
         #expect(retries.contains { $0.metadata["error_class"] == "throttled" && $0.metadata["delay_ms"] == "300" })
         let failed = try #require(stepRecords.first { $0.metadata["outcome"] == "failed" && $0.level == .error })
