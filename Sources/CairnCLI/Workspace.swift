@@ -70,11 +70,15 @@ struct Workspace {
     /// The spec as messages name it.
     var specName: String { options.file == "-" ? "<stdin>" : options.file }
 
-    /// True when `path` names a stream: anything under `/dev/` or `/proc/` (`/dev/stdin`,
-    /// `/dev/fd/63` from `<(...)`, even when they lead to a regular file: their folder is no
-    /// place for state), or a pipe, socket or device wherever it is.
+    /// True when `path` names a stream: a file descriptor's path (`/dev/stdin`, `/dev/fd/63`
+    /// from `<(...)`, `/proc/self/fd/0`), even when it leads to a regular file, whose folder is
+    /// no place for state; or a pipe, socket or device wherever it is. (A spec in a folder
+    /// such as `/dev/shm` is a file like any other.)
     private static func isStream(_ path: String) -> Bool {
-        if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") { return true }
+        let descriptor =
+            ["/dev/stdin", "/dev/fd/", "/proc/self/fd/"].contains { path == $0 || ($0.hasSuffix("/") && path.hasPrefix($0)) }
+            || (path.hasPrefix("/proc/") && path.contains("/fd/"))
+        if descriptor { return true }
         var info = stat()
         guard stat(path, &info) == 0 else { return false }
         let type = info.st_mode & S_IFMT
