@@ -29,9 +29,11 @@ extension Plan {
 
     /// Splits the changes of each fleet that has a rollout, and of each rollout group, into
     /// waves and records them: the members that the plan creates, updates or replaces, in member
-    /// order (a group's: as the spec lists them), cut at the policy's
-    /// cumulative sizes (``RolloutPolicy/cumulativeSizes(of:)``). Deletions are not part of a
-    /// wave: they run last, after every wave.
+    /// order (a group's: as the spec lists them), except that a member comes after the members
+    /// it needs (directly or through other resources), cut at the policy's cumulative sizes
+    /// (``RolloutPolicy/cumulativeSizes(of:)``). So no member waits in its wave for one of a
+    /// later wave, and the plan shows the wave each member runs in. Deletions are not part of
+    /// a wave: they run last, after every wave.
     mutating func assignWaves(stack: Stack) {
         var index: [String: Int] = [:]
         for (i, change) in changes.enumerated() { index[change.address] = i }
@@ -45,10 +47,11 @@ extension Plan {
         declared += stack.rolloutGroups.map { ($0.name, $0.members, $0.policy) }
         var out: [Rollout] = []
         for (fleet, members, policy) in declared {
-            let changing = members.compactMap { address -> Int? in
-                guard let i = index[address] else { return nil }
-                return [.create, .update, .replace].contains(changes[i].action) ? i : nil
-            }
+            let changing = neededFirst(
+                members.compactMap { address -> Int? in
+                    guard let i = index[address] else { return nil }
+                    return [.create, .update, .replace].contains(changes[i].action) ? i : nil
+                }, index: index)
             guard !changing.isEmpty else { continue }
             var waves: [[String]] = []
             var start = 0
@@ -61,5 +64,39 @@ extension Plan {
             out.append(Rollout(fleet: fleet, policy: policy, waves: waves))
         }
         rollouts = out.isEmpty ? nil : out
+    }
+
+    /// `members` (indices of changes) in their order, except that each comes after the members
+    /// it needs, directly or through other changes: a member that needs a later one moves to
+    /// just after the last member it needs.
+    private func neededFirst(_ members: [Int], index: [String: Int]) -> [Int] {
+        let isMember = Set(members)
+        var placed: Set<Int> = []
+        var order: [Int] = []
+        var waiting: [(member: Int, needs: Set<Int>)] = []
+        for member in members {
+            waiting.append((member, membersNeeded(by: member, among: isMember, index: index)))
+            // Place, in listed order, every waiting member whose needs are placed.
+            while let k = waiting.firstIndex(where: { $0.needs.isSubset(of: placed) }) {
+                let next = waiting.remove(at: k).member
+                placed.insert(next)
+                order.append(next)
+            }
+        }
+        // Only a dependency cycle (refused when the spec loads) could leave any waiting.
+        return order + waiting.map(\.member)
+    }
+
+    /// The members that change `i` needs, through any chain of dependencies.
+    private func membersNeeded(by i: Int, among members: Set<Int>, index: [String: Int]) -> Set<Int> {
+        var found: Set<Int> = []
+        var seen: Set<Int> = [i]
+        var next = changes[i].dependencies.compactMap { index[$0] }
+        while let j = next.popLast() {
+            guard seen.insert(j).inserted else { continue }
+            if members.contains(j) { found.insert(j) }
+            next += changes[j].dependencies.compactMap { index[$0] }
+        }
+        return found
     }
 }

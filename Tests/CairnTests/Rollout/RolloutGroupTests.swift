@@ -49,6 +49,22 @@ struct RolloutGroupTests {
         #expect(plan.changes.first { $0.address == "dns" }?.wave == nil)
     }
 
+    @Test("a member that needs one listed after it moves to just after it: the plan shows the wave it runs in")
+    func neededFirst() async throws {
+        let h = RolloutHarness()
+        // cdn_eu reads cdn_us's id: listed first, it must still wait for cdn_us.
+        let spec = Self.spec().replacingOccurrences(of: "properties: { origin: eu }", with: "properties: { origin: \"${cdn_us.id}\" }")
+        let plan = try await h.plan(spec)
+        let rollout = try #require(plan.rollouts?.first)
+        #expect(rollout.waves == [["web[0]"], ["web[1]"], ["cdn_us", "cdn_eu"]])
+        #expect(plan.changes.first { $0.address == "cdn_eu" }?.wave == 3)
+        let result = try await h.apply(spec)
+        #expect(result.status == .succeeded)
+        #expect(result.waves.map(\.members) == [1, 1, 2], "each wave ran the members the plan showed")
+        let order = h.memory.mutatingCalls.map(\.address)
+        #expect((order.firstIndex(of: "cdn_us") ?? 99) < (order.firstIndex(of: "cdn_eu") ?? -1))
+    }
+
     @Test("a failed member halts the group at its wave; rollback: wave undoes that wave and keeps the earlier ones")
     func haltsAndRollsBackTheWave() async throws {
         let h = RolloutHarness()
