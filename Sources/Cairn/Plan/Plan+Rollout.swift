@@ -67,36 +67,48 @@ extension Plan {
     }
 
     /// `members` (indices of changes) in their order, except that each comes after the members
-    /// it needs, directly or through other changes: a member that needs a later one moves to
-    /// just after the last member it needs.
+    /// it needs, directly or through other changes that run (the waits of the executor's steps):
+    /// the first-listed member whose needs are placed goes next.
     private func neededFirst(_ members: [Int], index: [String: Int]) -> [Int] {
         let isMember = Set(members)
-        var placed: Set<Int> = []
-        var order: [Int] = []
-        var waiting: [(member: Int, needs: Set<Int>)] = []
+        var nearest: [Int: Set<Int>] = [:]
+        var edges: [String: [String]] = [:]
         for member in members {
-            waiting.append((member, membersNeeded(by: member, among: isMember, index: index)))
-            // Place, in listed order, every waiting member whose needs are placed.
-            while let k = waiting.firstIndex(where: { $0.needs.isSubset(of: placed) }) {
-                let next = waiting.remove(at: k).member
-                placed.insert(next)
-                order.append(next)
+            let needs = changes[member].dependencies.compactMap { index[$0] }.reduce(into: Set<Int>()) { found, d in
+                found.formUnion(isMember.contains(d) ? [d] : membersNeeded(by: d, among: isMember, index: index, memo: &nearest))
             }
+            edges[changes[member].address] = needs.subtracting([member]).map { changes[$0].address }
         }
-        // Only a dependency cycle (refused when the spec loads) could leave any waiting.
-        return order + waiting.map(\.member)
+        let order = DependencyGraph(nodes: members.map { changes[$0].address }, edges: edges).topologicalOrder()
+        return order.compactMap { index[$0] }
     }
 
-    /// The members that change `i` needs, through any chain of dependencies.
-    private func membersNeeded(by i: Int, among members: Set<Int>, index: [String: Int]) -> Set<Int> {
-        var found: Set<Int> = []
-        var seen: Set<Int> = [i]
-        var next = changes[i].dependencies.compactMap { index[$0] }
-        while let j = next.popLast() {
-            guard seen.insert(j).inserted else { continue }
-            if members.contains(j) { found.insert(j) }
-            next += changes[j].dependencies.compactMap { index[$0] }
+    /// The members that change `i` (not a member) waits for through changes that run, nearest
+    /// first: the walk stops at a member, whose own needs are placed before it. Memoized in
+    /// `memo`; iterative, so a long chain cannot overflow the stack.
+    private func membersNeeded(
+        by i: Int, among members: Set<Int>, index: [String: Int], memo: inout [Int: Set<Int>]
+    ) -> Set<Int> {
+        let runs: (Int) -> Bool = { [.create, .update, .replace].contains(self.changes[$0].action) }
+        guard runs(i) else { return [] }
+        if let known = memo[i] { return known }
+        // Depth first, one dependency at a time, so `path` holds exactly the chain being walked:
+        // meeting a change on it again closes a cycle, which adds nothing.
+        var path = [i]
+        var onPath: Set<Int> = [i]
+        while let j = path.last {
+            let deps = changes[j].dependencies.compactMap { index[$0] }.filter { members.contains($0) || runs($0) }
+            if let next = deps.first(where: { !members.contains($0) && memo[$0] == nil && !onPath.contains($0) }) {
+                path.append(next)
+                onPath.insert(next)
+                continue
+            }
+            memo[j] = deps.reduce(into: Set<Int>()) { found, d in
+                found.formUnion(members.contains(d) ? [d] : memo[d] ?? [])
+            }
+            path.removeLast()
+            onPath.remove(j)
         }
-        return found
+        return memo[i] ?? []
     }
 }

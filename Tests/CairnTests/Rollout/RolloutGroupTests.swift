@@ -53,7 +53,8 @@ struct RolloutGroupTests {
     func neededFirst() async throws {
         let h = RolloutHarness()
         // cdn_eu reads cdn_us's id: listed first, it must still wait for cdn_us.
-        let spec = Self.spec().replacingOccurrences(of: "properties: { origin: eu }", with: "properties: { origin: \"${cdn_us.id}\" }")
+        let spec = Self.spec().replacingOccurrences(
+            of: "properties: { origin: eu }", with: "properties: { origin: \"${cdn_us.id}\" }")
         let plan = try await h.plan(spec)
         let rollout = try #require(plan.rollouts?.first)
         #expect(rollout.waves == [["web[0]"], ["web[1]"], ["cdn_us", "cdn_eu"]])
@@ -63,6 +64,27 @@ struct RolloutGroupTests {
         #expect(result.waves.map(\.members) == [1, 1, 2], "each wave ran the members the plan showed")
         let order = h.memory.mutatingCalls.map(\.address)
         #expect((order.firstIndex(of: "cdn_us") ?? 99) < (order.firstIndex(of: "cdn_eu") ?? -1))
+    }
+
+    @Test("needs through resources outside the group count; a member waits for one that moved; the rest keep their order")
+    func neededFirstThroughOthers() async throws {
+        // a needs d through x (outside the group); c needs a; b and e need nothing.
+        let spec = """
+            stack: order
+            resources:
+              a: { type: test.cdn, properties: { origin: "${x.id}" } }
+              b: { type: test.cdn, properties: { origin: b } }
+              c: { type: test.cdn, properties: { origin: "${a.id}" } }
+              d: { type: test.cdn, properties: { origin: d } }
+              e: { type: test.cdn, properties: { origin: e } }
+              x: { type: test.net, properties: { target: "${d.id}" } }
+            rollouts:
+              edge:
+                members: [a, b, c, d, e]
+                waves: [1, 2, 100%]
+            """
+        let plan = try await RolloutHarness().plan(spec)
+        #expect(plan.rollouts?.first?.waves == [["b"], ["d"], ["a", "c", "e"]])
     }
 
     @Test("a failed member halts the group at its wave; rollback: wave undoes that wave and keeps the earlier ones")
