@@ -208,6 +208,16 @@ struct EndToEndTests {
         let watch = try await cli.run(["reconcile", "--watch", "-f", "-"], input: text)
         #expect(watch.status == 2)
         #expect(watch.stderr.contains("can be read only once"))
+
+        // A spec in a folder under /dev (tmpfs /dev/shm) is a file like any other.
+        if FileManager.default.isWritableFile(atPath: "/dev/shm") {
+            let folder = URL(fileURLWithPath: "/dev/shm/cairn-e2e-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try text.write(to: folder.appendingPathComponent("cairn.yaml"), atomically: true, encoding: .utf8)
+            #expect(try await cli.run("plan", "-f", folder.appendingPathComponent("cairn.yaml").path).status == 0)
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".cairn/state.db").path))
+        }
     }
 
     @Test("retries under injected faults are shown and succeed")
