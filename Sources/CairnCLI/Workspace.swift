@@ -75,10 +75,9 @@ struct Workspace {
     /// no place for state; or a pipe, socket or device wherever it is. (A spec in a folder
     /// such as `/dev/shm` is a file like any other.)
     private static func isStream(_ path: String) -> Bool {
-        let descriptor =
-            ["/dev/stdin", "/dev/fd/", "/proc/self/fd/"].contains { path == $0 || ($0.hasSuffix("/") && path.hasPrefix($0)) }
-            || (path.hasPrefix("/proc/") && path.contains("/fd/"))
-        if descriptor { return true }
+        if path == "/dev/stdin" || path.hasPrefix("/dev/fd/") || (path.hasPrefix("/proc/") && path.contains("/fd/")) {
+            return true
+        }
         var info = stat()
         guard stat(path, &info) == 0 else { return false }
         let type = info.st_mode & S_IFMT
