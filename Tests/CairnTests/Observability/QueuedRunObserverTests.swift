@@ -44,17 +44,25 @@ struct QueuedRunObserverTests {
         let seen = Deliveries(gate: gate)
         let queued = QueuedRunObserver(seen, limit: 2, batchWindow: .zero)
         let made = Mutex(0)
-        let producer = Thread {
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
             for i in 0..<5 {
                 queued.stepStarted(step(i), compensation: false)
                 made.withLock { $0 += 1 }
             }
-        }
-        producer.start()
+            finished.signal()
+        }.start()
+        // A blocked producer stays blocked however long this waits; the wait only bounds how
+        // long a queue without back-pressure gets to show it (it would make all 5 at once).
         try await Task.sleep(for: .milliseconds(300))
         #expect(made.withLock { $0 } < 5, "the producer waits while the observer is stuck")
         gate.signal()
-        for _ in 0..<1000 where made.withLock({ $0 }) < 5 { try await Task.sleep(for: .milliseconds(10)) }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread {
+                finished.wait()
+                done.resume()
+            }.start()
+        }
         queued.flush()
         #expect(made.withLock { $0 } == 5)
         #expect(seen.all.map(\.index) == Array(0..<5))
