@@ -20,6 +20,7 @@ extension SpecLoader {
                     at: group.location)
             }
             var members: [String] = []
+            var listed: Set<String> = []  // `members` as a set: a fleet may bring thousands
             for member in group.members {
                 guard let parsed = ResourceAddress(parsing: member.address) else {
                     diagnostics.error(
@@ -57,7 +58,7 @@ extension SpecLoader {
                     continue
                 }
                 for address in addresses {
-                    if members.contains(address) {
+                    if listed.contains(address) {
                         diagnostics.error(
                             "rollout \(group.name) lists \(address) twice",
                             detail: "Name each member once; a fleet's name already stands for all its members.",
@@ -70,6 +71,7 @@ extension SpecLoader {
                     } else {
                         owner[address] = "rollout \(group.name)"
                         members.append(address)
+                        listed.insert(address)
                     }
                 }
             }
